@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from knowledge.config import corpus_dir, db_path, updates_db_path
@@ -12,6 +13,8 @@ from knowledge.index import build_index
 from knowledge.store import IndexMissing
 
 from .engine import Assistant
+
+COMMAND_MODULES = ("assistant.commands.brief", "assistant.commands.audit", "assistant.commands.users")
 
 
 def _progress_printer(stream=sys.stderr):
@@ -115,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--db")
     p.set_defaults(func=cmd_coverage)
+
+    for name in COMMAND_MODULES:  # commands that live in their own modules (brief, audit, users)
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
     return parser
 
 

@@ -15,7 +15,6 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾"
 _SUPERSCRIPT_RE = re.compile(f"[{SUPERSCRIPTS}]+")
 _TAG_RE = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 _LATEX_FRAC_RE = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
-_LATEX_CMD_RE = re.compile(r"\\(?:text|mathrm|mathbf|left|right|times|cdot)\b\{?")
 _EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u202f]+")
 
@@ -37,11 +36,32 @@ def strip_markup(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "\\" in text:
-        text = _LATEX_FRAC_RE.sub(r"(\1) / (\2)", text)
-        text = _LATEX_CMD_RE.sub("", text).replace("$", "")
-        text = text.replace("\\%", "%").replace("{", "").replace("}", "")
+        text = _latex_to_text(text)
     if "*" in text or "__" in text:
         text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    return text
+
+
+_LATEX_SYMBOLS = {r"\leq": "≤", r"\geq": "≥", r"\le": "≤", r"\ge": "≥", r"\times": "×", r"\cdot": "·",
+                  r"\neq": "≠", r"\%": "%", r"\\": "; ", r"\{": "", r"\}": "", r"\left": "", r"\right": "",
+                  r"\,": " ", r"\;": " ", r"\ ": " "}
+_LATEX_ACCENT_RE = re.compile(r"\\acute\{(\w)\}")
+_LATEX_WRAP_RE = re.compile(r"\\(?:text|mathrm|mathbf|mathit|operatorname)\{([^{}]*)\}")
+_LATEX_ENV_RE = re.compile(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?")
+
+
+def _latex_to_text(text: str) -> str:
+    """LaTeX formulas (the avance formulas are printed as LaTeX) into plain readable text."""
+    accents = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
+    text = _LATEX_ACCENT_RE.sub(lambda m: accents.get(m.group(1), m.group(1)), text)
+    text = _LATEX_WRAP_RE.sub(r"\1", text)
+    text = _LATEX_ENV_RE.sub(" ", text)
+    for _ in range(3):
+        text = _LATEX_FRAC_RE.sub(r"\1 / \2", text)
+    text = re.sub(r"\\(?:leq|geq|le|ge|times|cdot|neq|%|\\|\{|\}|left|right|,|;|\s)(?![a-zA-Z])",
+                  lambda m: _LATEX_SYMBOLS.get(m.group(0), m.group(0)), text)
+    text = re.sub(r"\\(?:min|max)\b", lambda m: m.group(0)[1:], text)
+    text = text.replace("$", "").replace("&", "").replace("_{", "_").replace("{", "").replace("}", "")
     return text
 
 

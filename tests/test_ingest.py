@@ -59,7 +59,7 @@ def test_cleaning():
     assert clean("acciones³ y ajustado²⁹ de 94%") == "acciones y ajustado de 94%"
     assert clean("<ul><li>uno</li><li>dos</li></ul>") == "• uno • dos"
     assert clean("**AOI00004500229**") == "AOI00004500229"
-    assert "(VO) / (LE)" in clean(r"\frac{VO}{LE}")
+    assert clean(r"$\frac{VO}{LE}$") == "VO / LE"
 
 
 def test_numbers():

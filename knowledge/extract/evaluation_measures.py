@@ -46,6 +46,8 @@ _OBJECTIVE_NUM_RE = re.compile(
     r"objetivo\s+estrat[eé]gico(?:\s+institucional)?(?:\s+priorizado)?\s+(\d{1,2})(?![\d.])", re.I
 )
 _NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÁÉÍÓÚÑ¿]")
+_NON_VALUES = {"nc", "nd", "---", "--", "-", "s/d", "n.d.", "n/a"}
+_PREFIX_RE = re.compile(r"^(?:objetivo priorizado|acci[oó]n estrat[eé]gica(?: priorizada)?)\s*:?\s*", re.I)
 _MARKERS_RE = re.compile(r"\(\s*[*a-zA-Z0-9]{1,3}\s*\)|\*+|\[\s*[a-zA-Z]\s*\]")
 
 
@@ -63,7 +65,7 @@ def _number(raw: str) -> float | None:
 def _is_non_value(raw: str) -> bool:
     """A printed non-value (NC, ND, ---) rather than an empty cell or free text."""
     text = clean(raw)
-    return bool(text) and parse_number(text) is None and fold(text) in {"nc", "nd", "---", "--", "-", "s/d", "n.d."}
+    return bool(text) and parse_number(text) is None and fold(text) in _NON_VALUES
 
 
 def _has_value(raw: str) -> bool:
@@ -96,7 +98,7 @@ def _strip_title(text: str) -> str:
     """Title text without its code, list marker, '(priorizado)' tag or trailing period."""
     text = clean(text)
     text = _LIST_MARK_RE.sub("", text)
-    text = re.sub(r"^(?:objetivo priorizado|acci[oó]n estrat[eé]gica(?: priorizada)?)\s*:?\s*", "", text, flags=re.I)
+    text = _PREFIX_RE.sub("", text)
     text = _CODE_HEAD_RE.sub("", text)
     text = re.sub(r"^\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*", "", text)  # "01.03. Fortalecer…"
     text = re.sub(r"\s*\((?:no\s+)?priorizad[oa]\)\s*:?\s*$", "", text, flags=re.I)
@@ -405,7 +407,7 @@ def _avance_poi_pei(doc: Document, t: Table) -> list[Row]:
 
 _INDICATOR_COLUMNS = (
     ("avance_corregido", ("[c]", "corregid", "ajustad")),
-    ("logro_esperado", ("logro esperado", "meta")),
+    ("logro_esperado", ("logro esperado",)),
     ("valor_obtenido", ("valor obtenido",)),
     ("avance", ("avance",)),
 )
@@ -450,7 +452,7 @@ def _indicator_table(doc: Document, t: Table) -> list[Row]:
             continue
         extra = {"indicator_name": name, "sentido": clean(_cell(cells, sentido_col)) if sentido_col else None,
                  "agregacion": clean(_cell(cells, agreg_col)) if agreg_col else None,
-                 "year": _year_of(clean(t.header[cols["logro_esperado"]])) if "logro_esperado" in cols else None}
+                 "year": _year_of(clean(_cell(t.header, cols.get("logro_esperado"))))}
         for metric, raw in values.items():
             row = _measure(doc, t, n, owner, metric, raw, **extra)
             row["line_start"] = start
@@ -585,9 +587,10 @@ _PCT = r"(-?\d+(?:[.,]\d+)?)\s*%"
 _EJECUCION_RE = re.compile(r"ejecuci[oó]n\s+f[ií]sica(?:\s+promedio)?(?:\s+fue)?\s+de\s+" + _PCT, re.I)
 _AVANCE_META_RE = re.compile(r"\bse\s+tuvo\s+un\s+avance(\s+(?:ajustado|corregido))?\s+de\s+" + _PCT
                              + r"\s+sobre\s+la\s+meta", re.I)
-_NIVEL_RE = re.compile(r"\bse\s+tuvo\s+un\s+nivel\s+de\s+avance\s+((?:muy\s+|medio\s+)?(?:alto|medio|bajo))\b",
-                       re.I)
-_DESEMPENO_LIST_RE = re.compile(r"desempe[nñ]o\s+(muy\s+bueno|bueno|alto|medio|bajo|regular)\b[^.]*:\s*$", re.I)
+_NIVEL_RE = re.compile(
+    r"\bse\s+tuvo\s+un\s+nivel\s+de\s+avance\s+((?:muy\s+|medio\s+)?(?:alto|medio|bajo))\b", re.I)
+_DESEMPENO_LIST_RE = re.compile(
+    r"desempe[nñ]o\s+(muy\s+bueno|bueno|alto|medio|bajo|regular)\b[^.]*:\s*$", re.I)
 
 
 def _prose_row(doc: Document, sec: Section, n: int, metric: str, raw: str, value: float | None) -> Row:
@@ -606,7 +609,7 @@ def extract_prose_measurements(doc: Document, secs: list[Section]) -> list[Row]:
     out: list[Row] = []
     for n, line in enumerate(doc.lines, start=1):
         sec = secs[n - 1]
-        if not sec.owner or not sec.owner.startswith("AEI.") or "\t" in line or n == sec.heading_line:
+        if not sec.owner or "\t" in line or n == sec.heading_line:
             continue
         text = clean(line)
         for m in _EJECUCION_RE.finditer(text):

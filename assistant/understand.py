@@ -1,0 +1,121 @@
+"""Understanding a Spanish question: normalised text, codes, plan, period, years, statuses.
+
+Nothing here knows a document: plans and periods are matched against what the index holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.text import AOI_RE, canonical_code, fold
+
+# "oei 5", "oei.05", "OEI5", "aei 1.3", "aei.01.03", "aes 1.8", "oes 2", "IAEI.01.01.01"
+_CODE_RE = re.compile(r"\b(i?)(oei|aei|oes|aes)\s*[.\-]?\s*(\d{1,2})(?:\s*[.\-]\s*(\d{1,2}))?(?:\s*[.\-]\s*(\d{1,2}))?(?!\d)")
+# "objetivo 5", "objetivo estrategico 5", "objetivo estrategico institucional 5"
+_OBJ_RE = re.compile(r"\bobjetivo(?:s)?(?:\s+estrategico)?(?:\s+institucional)?\s+(?:n[°o.]?\s*)?(\d{1,2})(?![.\d])")
+_OBJ_SECTORIAL_RE = re.compile(r"\bobjetivo(?:s)?\s+estrategico\s+sectorial\s+(\d{1,2})(?![.\d])")
+# "accion estrategica 01.03", "accion estrategica 3.4", "accion 01.04"
+_ACTION_RE = re.compile(r"\bacci[oó]n(?:es)?(?:\s+estrategica)?(?:\s+institucional)?\s+(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)")
+_ACTION_SECTORIAL_RE = re.compile(r"\bacci[oó]n(?:es)?\s+estrategica\s+sectorial\s+(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)")
+# the early sector plan: "OE 1.9", "objetivo especifico 2.3", "obj. 2.1", "objetivo 1.7", "objetivo general 2"
+_SPECIFIC_RE = re.compile(r"\b(?:oe|obj\.?|objetivo(?:\s+estrategico)?(?:\s+especifico)?)\s*(\d)\s*\.\s*(\d{1,2})(?!\d)")
+_GENERAL_RE = re.compile(r"\bobjetivo(?:\s+estrategico)?\s+general\s+(\d)(?:\s*\.\s*0)?(?![.\d])")
+
+YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+SPAN_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
+
+STATUS_WORDS = {
+    "en proceso": ("en proceso", "proceso", "implementandose", "en curso", "en ejecucion"),
+    "ejecutado/culminado": ("culminad", "ejecutad", "cumplid", "implementad", "complet"),
+    "no iniciado": ("no iniciad", "sin iniciar", "pendiente"),
+    "sin información": ("sin informacion", "sin info", "no reporta"),
+}
+
+
+@dataclass
+class Question:
+    raw: str
+    text: str                                 # folded: lower case, no accents
+    codes: list[str] = field(default_factory=list)
+    aois: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    semester: int | None = None
+    plan_hint: str | None = None              # "nuevo", "anterior", "pesem", "sectorial" or a span
+    span: tuple[int, int] | None = None
+    statuses: list[str] = field(default_factory=list)
+
+    def has(self, *words: str) -> bool:
+        return any(w in self.text for w in words)
+
+
+def normalise(raw: str) -> str:
+    text = fold(raw)
+    text = re.sub(r"[¿?¡!«»\"“”'`´]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse(raw: str) -> Question:
+    text = normalise(raw)
+    q = Question(raw=raw, text=text)
+    q.codes = find_question_codes(text)
+    q.aois = list(dict.fromkeys(m.group(0).upper() for m in AOI_RE.finditer(raw.upper())))
+    spans = SPAN_RE.findall(text)
+    if spans:
+        q.span = (int(spans[0][0]), int(spans[0][1]))
+    span_years = {int(y) for s in spans for y in s}
+    q.years = [int(y) for y in YEAR_RE.findall(text) if int(y) not in span_years]
+    if re.search(r"\b(primer|1er|1º|1o|i)\s+semestre\b|\bsemestre\s+(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
+                 r"\bmitad de ano\b|\bal semestre\b|\bsemestral|\bdel semestre\b|\ben el semestre\b|\bjunio\b", text):
+        q.semester = 1
+    elif re.search(r"\b(segundo|2do)\s+semestre\b|\b20\d\d\s*-\s*(ii|s2)\b", text):
+        q.semester = 2
+    if re.search(r"\bpesem\b|\bsectorial multianual\b|\boes\b|\baes\b|reporte de seguimiento del pesem", text) or \
+            any(c.startswith(("OES", "AES")) for c in q.codes):
+        q.plan_hint = "pesem"
+    elif re.search(r"\b(nuevo|vigente|actual)\s+(pei|plan)|\bpei\s+(nuevo|vigente)|\bplan\s+estrategico\s+institucional\s+vigente"
+                   r"|\bnuevo plan\b|\bhasta el 20\d\d\b|\bque va hasta\b", text):
+        q.plan_hint = "nuevo"
+    elif any(re.fullmatch(r"\d\.\d{1,2}", c) for c in q.codes):
+        q.plan_hint = "sectorial"
+    for status, words in STATUS_WORDS.items():
+        if any(re.search(rf"\b{w}", text) for w in words):
+            q.statuses.append(status)
+    if "no iniciado" in q.statuses and "en proceso" in q.statuses and "pendiente" in text and "proceso" in text:
+        q.statuses.remove("no iniciado")
+    return q
+
+
+def find_question_codes(text: str) -> list[str]:
+    """Canonical codes in a folded question, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, code: str) -> None:
+        if any(s <= m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), code))
+
+    for m in _CODE_RE.finditer(text):
+        ind, prefix, a, b, c = m.groups()
+        prefix = prefix.upper()
+        if ind:
+            add(m, canonical_code("I" + prefix, a, b, c))
+        elif prefix in ("OEI", "OES"):
+            add(m, canonical_code(prefix, a))
+        elif b is not None:
+            add(m, canonical_code(prefix, a, b))
+    for m in _ACTION_SECTORIAL_RE.finditer(text):
+        add(m, canonical_code("AES", m.group(1), m.group(2)))
+    for m in _OBJ_SECTORIAL_RE.finditer(text):
+        add(m, canonical_code("OES", m.group(1)))
+    for m in _ACTION_RE.finditer(text):
+        add(m, canonical_code("AEI", m.group(1), m.group(2)))
+    for m in _GENERAL_RE.finditer(text):
+        add(m, f"{int(m.group(1))}.0")
+    for m in _SPECIFIC_RE.finditer(text):
+        add(m, f"{int(m.group(1))}.{int(m.group(2))}")
+    for m in _OBJ_RE.finditer(text):
+        add(m, canonical_code("OEI", m.group(1)))
+    return [code for _, code in sorted(found)]
