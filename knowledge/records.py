@@ -22,13 +22,17 @@ SCHEMA: dict[str, dict[str, type]] = {
     # specific 1.1). ``code`` is canonical: OEI.01, AEI.01.01, OES.01, AES.01.01, 1.0, 1.1.
     "entities": {
         "plan": str, "kind": str, "code": str, "title": str, "parent": str, "tipo": str,
-        "priority": int, "responsible": str, "pgg": str, "source_file": str, **PROVENANCE,
+        "priority": int, "responsible": str, "pgg": str, "source_file": str, "results": str,
+        # where the priority / PGG link was read (the ruta estratégica), when not the row's own lines
+        "ruta_line_start": int, "ruta_line_end": int, "ruta_locator": str, **PROVENANCE,
     },
     # Indicators with their baseline; ``owner`` is the entity code they measure.
     "indicators": {
         "plan": str, "owner": str, "code": str, "name": str, "sentido": str, "agregacion": str,
         "unit": str, "responsible": str, "baseline_year": int, "baseline_value": float,
-        "baseline_raw": str, "formula": str, **PROVENANCE,
+        "baseline_raw": str, "formula": str,
+        # where the baseline was read (an annex), when not the row's own lines
+        "baseline_line_start": int, "baseline_line_end": int, "baseline_locator": str, **PROVENANCE,
     },
     # Logros esperados (targets) per year of a plan's indicators.
     "targets": {

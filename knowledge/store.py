@@ -123,3 +123,12 @@ def locator(p: dict[str, Any]) -> str:
     lines = f"líneas {p['line_start']}-{p['line_end']}" if p["line_end"] != p["line_start"] \
         else f"línea {p['line_start']}"
     return f"{where}, {lines}"
+
+
+def excerpt(store: Store, file: str, start: int, end: int, limit: int = 400) -> str:
+    """The cited lines as clean text, for a source's excerpt."""
+    from .text import clean
+
+    rows = store.rows("select text from lines where file = ? and n between ? and ? order by n",
+                      (file, start, min(end, start + 12)))
+    return " ".join(clean(r["text"]) for r in rows if r["text"].strip())[:limit]

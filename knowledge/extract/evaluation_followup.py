@@ -36,7 +36,8 @@ For documents of kind "informe de evaluación semestral" / "informe de evaluaci�
   (for ``porcentaje_con_conteo`` the sentences that hold the percentage and its counts).
   ``raw`` encoding: for percentage topics ``"<pct as printed>%|<count obtained>|<count
   expected/total>"`` with empty fields when not stated, e.g. "94%|468|706", "66%||",
-  "52,5%||40"; for ``conteo`` the number as printed ("17 268", "diez (10)").
+  "52,5%||40"; counts are the printed digits (a number in words, "ocho (8)", gives "8"), so every
+  field reads with text.parse_number. For ``conteo`` the number as printed ("17 268", "diez (10)").
 
 ``link_recommendations(rows)`` links the "nueva" recommendations of a report to the rows of a later
 report's "seguimiento" list (see its docstring).
@@ -47,10 +48,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..document import Document
+from ..document import MONTHS, Document
 from ..records import STATUSES, Records, Row
 from ..text import AOI_RE, SUPERSCRIPTS, clean, find_codes, fold, parse_number
 
@@ -104,6 +106,7 @@ def _entity_code(text: str) -> str | None:
     return codes[0] if codes and codes[0][:3] in ("OEI", "AEI") else None
 
 
+@lru_cache(maxsize=16384)
 def _classify(raw: str) -> str:
     if not raw.strip():
         return "blank"
@@ -112,7 +115,7 @@ def _classify(raw: str) -> str:
     if _FOOTNOTE_RE.match(raw):
         return "footnote"
     text = clean(raw)
-    folded = fold(text.replace("*", ""))
+    folded = fold(text[:120].replace("*", ""))  # only the start decides the kind
     if not folded or re.fullmatch(r"\d{1,4}", folded) or (len(folded) < 60 and _BANNER_RE.fullmatch(folded)):
         return "banner"
     if _CAPTION_RE.match(folded):
@@ -133,18 +136,15 @@ def _blocks(doc: Document) -> list[Block]:
     """The document as blocks, with prose paragraphs re-joined across page breaks and footnotes."""
     blocks: list[Block] = []
     owner: str | None = None
-    pending_gap = False  # only blank/banner/footnote lines since the last block
     for number, raw in enumerate(doc.lines, start=1):
         kind = _classify(raw)
         if kind in ("blank", "banner", "footnote"):
-            pending_gap = True
             continue
         if kind == "table":
             if blocks and blocks[-1].kind == "table":
                 blocks[-1].end = number
             else:
                 blocks.append(Block("table", number, number, owner=owner))
-            pending_gap = False
             continue
         text = clean(raw)
         if kind == "heading":
@@ -161,8 +161,6 @@ def _blocks(doc: Document) -> list[Block]:
             if kind == "entity":
                 block.code = owner
             blocks.append(block)
-        pending_gap = False
-    del pending_gap
     return blocks
 
 
@@ -196,8 +194,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 _NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,.]\d)|\d{1,3}(?:,\d{3})+(?![\d,.]\d)|\d+(?:[.,]\d+)?)"
 _INT = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)|\d{1,3}(?:,\d{3})+(?![\d.]\d)|\d+)"
-_WORDNUM = r"(?:[a-záéíóúñ]+(?:\s+y\s+[a-záéíóúñ]+)?\s+\((\d+)\))"
-_COUNT = rf"(?:{_WORDNUM}|(?<![\w.,\-/])({_INT})(?![\d°º%]|\s*%))"
+_NUMWORD = (r"(?:un[oa]?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
+            r"dieci[a-záéíóúñ]+|veinte|veinti[a-záéíóúñ]+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|"
+            r"noventa|cien|ciento|[a-záéíóúñ]+cient[oa]s|quinientos|mil)")
+# a number in words with its digits: "veinticinco (25)", "treinta y un (31)"
+_WORDNUM = rf"(?P<words>(?<![\wÁ-ú]){_NUMWORD}(?:\s+(?:y\s+)?{_NUMWORD}){{0,3}}\s+\((?P<wordnum>\d+)\))"
+_COUNT = rf"(?:{_WORDNUM}|(?<![\w.,\-/])(?P<digits>{_INT})(?![\d°º%]|\s*%))"
 _PCT_RE = re.compile(rf"(?<![\w.,])(-?{_NUM})\s?%")
 _N_OF_M_RE = re.compile(rf"(?<![\w.,])({_INT})\s+de\s+(?:(?:un\s+total\s+de|los|las)\s+)?({_INT})(?![\d%.,]\d|\s*%)")
 _N_TOTAL_RE = re.compile(rf"(?<![\w.,])({_INT})\s+[^.;%]{{0,40}}?,?\s*de\s+un\s+total\s+de\s+({_INT})(?!\s*%)")
@@ -208,7 +210,7 @@ _DONE_RE = re.compile(
     rf"{_COUNT}",
     re.I,
 )
-_COUNT_NOUN_RE = re.compile(rf"{_COUNT}\s+(?:de\s+)?([A-Za-zÁÉÍÓÚÑáéíóúñ]+)")
+_COUNT_NOUN_RE = re.compile(rf"{_COUNT}\s+(?:de\s+)?(?P<noun>[A-Za-zÁÉÍÓÚÑáéíóúñ]+)")
 _SHARE_RE = re.compile(rf"(?<![\w.,])({_INT})\s+([a-záéíóúñ]+)(?:\s+[a-záéíóúñ]+)?\s*\([^()%]{{0,40}}?({_NUM})\s?%")
 _GROUP_RE = re.compile(rf"\b(?:de|total\s+de|respecto\s+de)\s+(?:(?:los|las)\s+)?({_INT})\s+([A-Za-zÁÉÍÓÚÑáéíóúñ]+)")
 _NOT_COUNT_NOUNS = {
@@ -220,17 +222,16 @@ _NOT_COUNT_BEFORE_RE = re.compile(
     r"som|oei|aei|oes|aes|objetivo|acci[oó]n|art[ií]culo|inciso|cap[ií]tulo|a[nñ]o|periodo|versi[oó]n)\.?\s*$)",
     re.I,
 )
-_MONTHS = set("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-              "diciembre".split())
+_MONTHS = set(MONTHS)
 
 
-def _count_value(m: re.Match) -> tuple[str, float] | None:
-    """(raw, value) of a _COUNT match: "ocho (8)" or "17 268"."""
-    digits = m.group(1) or m.group(2)
+def _count_value(m: re.Match, as_digits: bool = False) -> tuple[str, float] | None:
+    """(raw, value) of a _COUNT match: "ocho (8)" (or "8" with as_digits) or "17 268"."""
+    digits = m.group("wordnum") or m.group("digits")
     value = parse_number(digits)
     if value is None:
         return None
-    return m.group(0).strip() if m.group(1) else digits, value
+    return (digits if as_digits else m.group("words") or digits), value
 
 
 def _fmt(value: float | None) -> str:
@@ -271,13 +272,23 @@ def _critical_actions(doc: Document, blocks: list[Block]) -> list[Row]:
     if start is None:
         return rows
     section = blocks[start].text
-    end = next((i for i in range(start + 1, len(blocks)) if blocks[i].kind == "heading"), len(blocks))
+    depth = _depth(section)
+    end = next((i for i in range(start + 1, len(blocks))
+                if blocks[i].kind == "heading" and _depth(blocks[i].text) <= depth), len(blocks))
     heads = [i for i in range(start + 1, end) if blocks[i].kind == "entity"]
     for n, i in enumerate(heads):
+        if not (blocks[i].code or "").startswith("AEI"):
+            continue  # an objective heading groups actions; it is not itself a critical action
         stop = heads[n + 1] if n + 1 < len(heads) else end
         part = blocks[i:stop]
         rows.append(_critical_row(doc, section, part, blocks[stop].start - 1 if stop < len(blocks) else None))
     return rows
+
+
+def _depth(heading: str) -> int:
+    """Depth of a numbered heading ("4.2.2. …" → 3); unnumbered headings are the deepest."""
+    m = _NUMBERED_RE.match(heading)
+    return m.group(1).count(".") + 1 if m else 99
 
 
 def _critical_row(doc: Document, section: str, part: list[Block], last_line: int | None) -> Row:
@@ -321,11 +332,13 @@ _STOP_WORDS = {
     "un", "una", "el", "la", "los", "las", "de", "del", "a", "al", "en", "con", "por", "para", "y", "o",
     "que", "se", "fue", "es", "ha", "han", "tuvo", "tiene", "cuenta", "alrededor", "nivel", "pese", "sobre",
     "lo", "cual", "sus", "su", "este", "esta", "solo", "entre", "ascendiendo", "alcanzado", "alcanzo",
+    "obtuvo", "obtuvieron", "tuvieron", "registro", "logro", "represento",
 }
 
 
-def _context(text: str, start: int, end: int) -> str:
-    """A few words naming what a figure measures: the words before it, or after it when they say more."""
+def _context(text: str, start: int, end: int, prefer_after: bool = False) -> str:
+    """A few words naming what a figure measures: the words of its clause before it, plus the words
+    after it when they say what it is a share of ("0% de avance sobre la meta de …")."""
     before = re.split(r"[,;:()]", text[max(0, start - 80) : start])[-1].split()
     while before and fold(before[-1]) in _STOP_WORDS:
         before.pop()
@@ -333,12 +346,13 @@ def _context(text: str, start: int, end: int) -> str:
     while before and fold(before[0]) in _STOP_WORDS:
         before.pop(0)
     after = re.split(r"[,;:().]", text[end : end + 90])[0].split()[:9]
-    if after and fold(after[0]) in ("de", "del", "sobre") and (len(before) < 2 or fold(after[1:2][0] if
-                                                                                    after[1:] else "") == "avance"):
-        while after and fold(after[0]) in _STOP_WORDS:
-            after.pop(0)
-        return " ".join(before + after).strip()
-    return " ".join(before).strip()
+    if prefer_after and after:
+        return " ".join(after[:4])
+    if after and fold(after[0]) in ("de", "del"):  # "0% de avance sobre la meta de …"
+        return " ".join(after[1:])
+    if after and fold(after[0]) == "sobre":  # "un avance de 58% sobre las solicitudes …"
+        return " ".join(before + after)
+    return " ".join(before)
 
 
 def _figures(text: str) -> list[dict]:
@@ -348,7 +362,7 @@ def _figures(text: str) -> list[dict]:
                     "context": _context(text, m.start(), m.end())})
     for m in _N_OF_M_RE.finditer(text):
         out.append({"raw": m.group(0).strip(), "value": parse_number(m.group(1)),
-                    "total": parse_number(m.group(2)), "context": _context(text, m.start(), m.end())})
+                    "total": parse_number(m.group(2)), "context": _context(text, m.start(), m.end(), True)})
     return out
 
 
@@ -383,8 +397,6 @@ def _tables(doc: Document) -> list[Table]:
             segment = []
         if kind in ("caption", "heading"):
             last_caption = clean(raw)
-        elif kind == "prose" and len(tables) and tables[-1].rows and number - tables[-1].rows[-1][0] > 3:
-            pass
     return tables
 
 
@@ -479,8 +491,8 @@ def _assemble(table: Table, cols: dict[str, int]) -> list[dict]:
 
 
 def _is_continuation(values: dict[str, str], cols: dict[str, int]) -> bool:
-    if "number" in cols:
-        return not values.get("number")
+    if "number" in cols:  # an empty key cell, unless the row has its own aspecto (a row without number)
+        return not values.get("number") and not values.get("aspecto")
     keys = [n for n in ("aspecto", "status", "plazo") if n in cols]
     return bool(keys) and not any(values.get(n) for n in keys)
 
@@ -709,14 +721,13 @@ def _statements(doc: Document, blocks: list[Block]) -> list[Row]:
     rows: list[Row] = []
     locator = ""
     for block in blocks:
-        if block.kind in ("heading", "caption", "entity"):
+        if block.kind in ("heading", "entity"):
             locator = block.text[:160]
         if block.kind not in ("prose", "bullet"):
             continue
         spans = _sentences(block.text)
-        for n, (a, b) in enumerate(spans):
+        for n in range(len(spans)):
             rows.extend(_sentence_statements(doc, block, spans, n, locator or block.text[:80]))
-            del a, b
     return rows
 
 
@@ -740,11 +751,13 @@ def _sentence_statements(doc: Document, block: Block, spans: list[tuple[int, int
     text = block.text
     a, b = spans[n]
     sentence = text[a:b].strip()
+    previous = text[spans[n - 1][0] : spans[n - 1][1]] if n else ""
     owner = _owner(block, sentence)
     out: list[Row] = []
-    shares = {m.start(3): m for m in _SHARE_RE.finditer(sentence)}
-    counted = _counts_near(text, spans, n)
-    about_recs = "recomendaci" in fold(sentence)
+    shares = list(_SHARE_RE.finditer(sentence))
+    folded = fold(sentence)
+    about_recs = "recomendaci" in folded
+    about_target = bool(re.search(r"\b(?:meta|avance)\b", folded))
     for m in _PCT_RE.finditer(sentence):
         pct_raw, value = m.group(0).strip(), parse_number(m.group(1))
         before, after = sentence[: m.start()], sentence[m.end() :]
@@ -758,9 +771,14 @@ def _sentence_statements(doc: Document, block: Block, spans: list[tuple[int, int
         if topic:
             out.append(_statement(doc, block, spans[n], locator, owner=owner, topic=topic, value=value,
                                   raw=f"{pct_raw}||", sentence=sentence))
-        count = _pct_counts(sentence, m, shares, counted)
-        if count is not None and topic != "avance_poi_prosa":
+        if topic == "avance_poi_prosa":
+            continue
+        count = _pct_counts(sentence, previous, m, shares)
+        if count is None and about_target:  # "avance de 94% sobre la meta … La meta correspondía a 706 …"
+            count = _counts_near(text, spans, n)
+        if count is not None:
             done, total, span = count
+            span = span or spans[n]
             out.append(_statement(doc, block, span, locator, owner=owner, topic="porcentaje_con_conteo",
                                   value=value, raw=f"{pct_raw}|{done}|{total}",
                                   sentence=text[span[0] : span[1]].strip()))
@@ -773,25 +791,28 @@ def _sentence_statements(doc: Document, block: Block, spans: list[tuple[int, int
 
 
 def _counts_near(text: str, spans: list[tuple[int, int]], n: int) -> tuple[str, str, tuple[int, int]] | None:
-    """A target ("la meta correspondía a 706 …") and/or an achieved count ("se desarrollaron 468 …")
-    stated in the sentence, the one before or the two after (same paragraph)."""
-    lo, hi = max(0, n - 1), min(len(spans), n + 3)
+    """A target ("la meta correspondía a 706 …") and/or an achieved count ("se desarrollaron 468 …",
+    "40 actividades, de un total de 353") stated in the sentence, the one before or the two after."""
     done = total = ""
     first, last = spans[n]
-    for k in range(lo, hi):
+    for k in range(max(0, n - 1), min(len(spans), n + 3)):
         a, b = spans[k]
         chunk = text[a:b]
-        if k != n and _PCT_RE.search(chunk) and k > n:
+        if k > n and _PCT_RE.search(chunk):
             break  # the next percentage owns what follows
+        pair = _N_TOTAL_RE.search(chunk) if k != n else None
+        if pair and not done and not total:
+            done, total = pair.group(1), pair.group(2)
+            first, last = min(first, a), max(last, b)
+            continue
         meta = _META_RE.search(chunk)
-        if meta and not total:
-            found = _count_value(meta)
-            if found:
-                total = found[0]
-                first, last = min(first, a), max(last, b)
+        found = _count_value(meta, as_digits=True) if meta else None
+        if found and not total:
+            total = found[0]
+            first, last = min(first, a), max(last, b)
         for m in _DONE_RE.finditer(chunk):
-            found = _count_value(m)
-            if found and not done and not _followed_by_pct(chunk, m):
+            found = _count_value(m, as_digits=True)
+            if found and not done and not re.match(r"\s*%", chunk[m.end() :]):
                 done = found[0]
                 first, last = min(first, a), max(last, b)
                 break
@@ -800,27 +821,35 @@ def _counts_near(text: str, spans: list[tuple[int, int]], n: int) -> tuple[str, 
     return done, total, (first, last)
 
 
-def _followed_by_pct(chunk: str, m: re.Match) -> bool:
-    return bool(re.match(r"\s*%", chunk[m.end() :]))
+def _group_total(texts: list[str], noun: str | None, exclude: str = "") -> str:
+    """The size of the group a share is taken from ("de las 40 acciones"), preferring the same noun."""
+    groups = [g for t in texts for g in _GROUP_RE.finditer(t)
+              if fold(g.group(2)).endswith("s") and fold(g.group(2)) not in _NOT_COUNT_NOUNS and g.group(1) != exclude]
+    if noun:
+        same = [g for g in groups if fold(g.group(2))[:5] == fold(noun)[:5]]
+        if same:
+            return same[0].group(1)
+    return groups[0].group(1) if groups and not noun else ""
 
 
-def _pct_counts(sentence: str, pct: re.Match, shares: dict[int, re.Match],
-                counted: tuple[str, str, tuple[int, int]] | None) -> tuple[str, str, tuple[int, int]] | None:
-    """The counts a percentage of this sentence comes from, or None."""
-    share = next((m for m in shares.values() if m.start(3) <= pct.start() < m.end()), None)
+def _pct_counts(sentence: str, previous: str, pct: re.Match,
+                shares: list[re.Match]) -> tuple[str, str, tuple[int, int] | None] | None:
+    """(obtained, total, None) for a percentage whose counts are in its own sentence, or None."""
+    share = next((m for m in shares if m.start(3) <= pct.start() < m.end()), None)
     if share is not None:  # "21 acciones estratégicas (52.5%)" of "las 40 acciones"
-        total = next((g.group(1) for g in _GROUP_RE.finditer(sentence)
-                      if fold(g.group(2))[:5] == fold(share.group(2))[:5] and g.group(1) != share.group(1)), "")
-        return share.group(1), total, (0, 0)
+        return share.group(1), _group_total([sentence, previous], share.group(2), share.group(1)), None
     window = sentence[pct.end() : pct.end() + 160]
-    m = _N_TOTAL_RE.search(window) or _N_OF_M_RE.search(window) or _N_OF_M_RE.search(sentence[: pct.start()])
-    if m and not _PCT_RE.search(window[: m.start()] if m.string is window else ""):
-        return m.group(1), m.group(2), (0, 0)
-    if counted is not None:
-        return counted
-    group = _GROUP_RE.search(sentence[: pct.start()])
-    if group and fold(group.group(2)).endswith("s") and fold(group.group(2)) not in _NOT_COUNT_NOUNS:
-        return "", group.group(1), (0, 0)
+    m = _N_TOTAL_RE.search(window) or _N_OF_M_RE.search(window)
+    if m and not _PCT_RE.search(window[: m.start()]):
+        return m.group(1), m.group(2), None
+    m = _N_OF_M_RE.search(sentence[: pct.start()])
+    if m and not _PCT_RE.search(sentence[m.end() : pct.start()]):
+        return m.group(1), m.group(2), None
+    # "el 52,5% de las acciones …" after "… de 40 acciones estratégicas": a share of a stated group
+    noun = re.match(r"\s*(?:de|del)\s+(?:las|los|total)?\s*([a-záéíóúñ]+)?", sentence[pct.end() :])
+    total = _group_total([sentence[: pct.start()], previous], noun.group(1) if noun else None)
+    if total:
+        return "", total, None
     return None
 
 
@@ -829,10 +858,10 @@ def _conteo(sentence: str, m: re.Match) -> tuple[str, float] | None:
     if found is None:
         return None
     raw, value = found
-    noun = fold(m.group(3))
+    noun = fold(m.group("noun"))
     if not noun.endswith("s") or noun in _NOT_COUNT_NOUNS or noun in _MONTHS or value < 2:
         return None
-    digits = m.group(2)
+    digits = m.group("digits")
     if digits and re.fullmatch(r"(?:19|20)\d\d", digits):
         return None  # a year
     if _NOT_COUNT_BEFORE_RE.search(sentence[max(0, m.start() - 20) : m.start()]):

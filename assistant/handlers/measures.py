@@ -1,0 +1,156 @@
+"""Avance and measured values: evaluation reports (per period) and the PESEM follow-up (per year)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..answer import METRIC_LABELS, Answer, fmt, not_found
+from ..resolve import describe_period, period_key
+from . import Context
+
+# Which metrics a wording asks for; the first that has data leads the answer.
+METRIC_WORDS = [
+    ("avance_tipo2", ("tipo 2", "tipo ii")),
+    ("avance_pei", ("avance pei", "pei del", "avance del pei")),
+    ("avance_poi", ("avance poi", "poi", "ejecucion poi")),
+    ("ejecucion_fisica", ("ejecucion fisica", "avance fisico")),
+    ("valor_obtenido", ("valor obtenido", "obtuvo", "dieron", "dio ", "cuanto")),
+    ("logro_esperado", ("logro esperado",)),
+    ("avance_corregido", ("corregido", "[c]")),
+    ("avance_tipo1", ("tipo 1", "tipo i ")),
+]
+DEFAULT_ORDER = ["avance_tipo1", "avance", "avance_pei", "avance_poi", "avance_corregido", "logro_esperado",
+                 "valor_obtenido", "avance_tipo2", "ejecucion_fisica", "nivel"]
+
+
+def wanted_metrics(ctx: Context) -> list[str]:
+    text = ctx.q.text + " "
+    asked = [m for m, words in METRIC_WORDS if any(w in text for w in words)]
+    return asked + [m for m in DEFAULT_ORDER if m not in asked]
+
+
+def measurements(ctx: Context, code: str, plan: str | None) -> list[dict[str, Any]]:
+    sql = "select * from measurements where (owner = ? or indicator_code = ?)"
+    params: list[Any] = [code, code]
+    if plan:
+        sql += " and plan = ?"
+        params.append(plan)
+    return ctx.store.rows(sql + " order by id", tuple(params))
+
+
+def pick_plan(ctx: Context, code: str) -> tuple[str | None, list[str]]:
+    """The plan a code refers to, and the other plans where the same code exists."""
+    r = ctx.resolver
+    plans = r.plans_with_code(code)
+    hinted = r.plan_for_hint(ctx.q)
+    if hinted:
+        return hinted, [p for p in plans if p != hinted]
+    measured = [p for p in plans if ctx.store.rows("select 1 from measurements where owner = ? and plan = ? limit 1",
+                                                   (code, p))]
+    chosen = measured[0] if measured else (plans[0] if plans else None)
+    return chosen, [p for p in plans if p != chosen]
+
+
+def answer_avance(ctx: Context) -> Answer | None:
+    q = ctx.q
+    codes = [c for c in q.codes if not c.startswith("I")] or q.codes
+    if not codes:
+        return None
+    code = codes[0]
+    plan, others = pick_plan(ctx, code)
+    if plan is None:
+        return not_found(f"El código {code} no figura en ninguno de los documentos del corpus.", "avance",
+                         ctx.entities())
+    rows = measurements(ctx, code, plan)
+    if not rows:
+        where = f" Sí figura en: {', '.join(others)}." if others else ""
+        return not_found(f"Los documentos no registran valores medidos ni avance para {code} en el {plan} "
+                         f"(es un plan, no un informe de seguimiento).{where}", "avance", ctx.entities(plan=plan))
+    if any(r["year"] and not r["period"] for r in rows) or all(r["year"] for r in rows if r["metric"] != "nivel") \
+            and any(r["metric"] == "avance_tipo2" or r["metric"] == "valor_obtenido" for r in rows) \
+            and not any((r["period"] or "").endswith(("S1", "S2")) for r in rows):
+        return yearly_answer(ctx, code, plan, rows, others)
+    return period_answer(ctx, code, plan, rows, others)
+
+
+def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
+    q = ctx.q
+    periods = sorted({r["period"] for r in rows if r["period"]}, key=period_key)
+    report = ctx.resolver.report_for(q)
+    if q.years and not any(p.startswith(str(y)) for p in periods for y in q.years):
+        years = ", ".join(map(str, q.years))
+        return not_found(f"No hay mediciones de {code} ({plan}) para {years} en los documentos. "
+                         f"Los informes del corpus cubren: {', '.join(describe_period(p) for p in periods)}.",
+                         "avance", ctx.entities(plan=plan))
+    if report and report["period"] in periods:
+        period = report["period"]
+    elif q.years:
+        period = [p for p in periods if any(p.startswith(str(y)) for y in q.years)][-1]
+    else:
+        period = periods[-1]
+    chosen = [r for r in rows if r["period"] == period]
+    order = wanted_metrics(ctx)
+    chosen.sort(key=lambda r: (order.index(r["metric"]) if r["metric"] in order else 99, r["id"]))
+    entity = (ctx.resolver.entity(code, plan) or [{}])[0]
+    title = entity.get("title") or ""
+    lead = chosen[0]
+    label = METRIC_LABELS.get(lead["metric"], lead["metric"])
+    indicator = next((r["indicator_name"] for r in chosen if r.get("indicator_name")), None)
+    text = (f"{code}{' — ' + title if title else ''} ({plan}), {describe_period(period)}: "
+            f"{label} {fmt(lead['value'], lead['raw'])}")
+    text += "%" if "%" in label and lead["value"] is not None else ""
+    if indicator:
+        text += f". Indicador: {indicator}"
+    extras = [r for r in chosen[1:] if r["metric"] not in ("aei_total",)]
+    if extras:
+        text += ". También: " + "; ".join(
+            f"{METRIC_LABELS.get(r['metric'], r['metric'])} {fmt(r['value'], r['raw'])}" for r in extras[:8])
+    text += "."
+    other_periods = [p for p in periods if p != period]
+    if other_periods:
+        text += f" Hay datos también para {', '.join(describe_period(p) for p in other_periods)}."
+    if others:
+        text += f" Ojo: {code} existe también en {', '.join(others)}, con otro contenido."
+    table_rows = [[METRIC_LABELS.get(r["metric"], r["metric"]), r["value"] if r["value"] is not None else
+                   (r["raw"] or "sin dato"), r.get("indicator_name") or "", describe_period(r["period"])]
+                  for r in chosen]
+    answer = Answer(text, intent="avance", entities=ctx.entities(plan=plan, period=period, code=code),
+                    columns=["Medida", "Valor", "Indicador", "Período"], rows=table_rows)
+    answer.cite(*chosen)
+    answer.suggestions = [f"¿Por qué {code} tuvo ese avance?", f"¿Qué actividades operativas tiene la {code}?"
+                          if code.startswith("AEI") else f"¿Qué AEI del {code} tienen avance bajo?"]
+    return answer
+
+
+def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
+    """PESEM-style: values per year for each indicator."""
+    q = ctx.q
+    years = sorted({r["year"] for r in rows if r["year"]})
+    wanted_years = [y for y in q.years if y in years]
+    if q.years and not wanted_years:
+        return not_found(f"No hay valores de {code} ({plan}) para {', '.join(map(str, q.years))}; "
+                         f"los años disponibles son {', '.join(map(str, years))}.", "avance",
+                         ctx.entities(plan=plan))
+    target_years = wanted_years or years[-1:]
+    order = wanted_metrics(ctx)
+    chosen = [r for r in rows if r["year"] in target_years]
+    chosen.sort(key=lambda r: (order.index(r["metric"]) if r["metric"] in order else 99, r["id"]))
+    lead = chosen[0]
+    entity = (ctx.resolver.entity(code, plan) or [{}])[0]
+    label = METRIC_LABELS.get(lead["metric"], lead["metric"])
+    text = (f"{code}{' — ' + entity['title'] if entity.get('title') else ''} ({plan}), "
+            f"{', '.join(map(str, target_years))}: {label} {fmt(lead['value'], lead['raw'])}")
+    if lead.get("indicator_name"):
+        text += f" (indicador: {lead['indicator_name']})"
+    text += "."
+    extras = chosen[1:9]
+    if extras:
+        text += " También: " + "; ".join(
+            f"{METRIC_LABELS.get(r['metric'], r['metric'])} {r['year']} {fmt(r['value'], r['raw'])}"
+            + (f" ({r['indicator_name']})" if r.get("indicator_name") and r.get("indicator_name") != lead.get(
+                "indicator_name") else "") for r in extras) + "."
+    table_rows = [[r.get("indicator_name") or "", METRIC_LABELS.get(r["metric"], r["metric"]), r["year"],
+                   r["value"] if r["value"] is not None else (r["raw"] or "sin dato")] for r in chosen]
+    answer = Answer(text, intent="avance", entities=ctx.entities(plan=plan, code=code),
+                    columns=["Indicador", "Medida", "Año", "Valor"], rows=table_rows)
+    return answer.cite(*chosen)

@@ -1,0 +1,46 @@
+"""Intent of a question, from the words it uses (folded text). Ordered: the first rule that
+applies wins, so specific intents come before generic ones."""
+
+from __future__ import annotations
+
+import re
+
+from .understand import Question
+
+RULES: list[tuple[str, str]] = [
+    ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),
+    ("methodology", r"\b(formula|como se calcula|metodolog|umbral|umbrales|criterio|criterios|base metodologica|"
+                    r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento)"),
+    ("recommendation", r"\brecomend"),
+    ("critical", r"\bcritic"),
+    ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
+    ("trend", r"\b(tendencia|evolucion|mayor caida|mayor aumento|cayo|crecio|en que ano|ano a ano|interanual)"),
+    ("compare", r"\b(vs\.?|versus|compar|diferencia|puntos porcentuales|separan|brecha|frente a(l)?)\b"),
+    ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|para (el )?20\d\d)\b"),
+    ("baseline", r"\blinea(s)? (de )?base\b"),
+    ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
+    ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),
+    ("indicator", r"\b(indicador|indicadores|como se mide|con que se mide|se mide)\b"),
+    ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
+    ("avance", r"\b(avance|avanzo|avanze|valor obtenido|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
+               r"obtuvo|logro|alcanzo)|nivel de)\b"),
+    ("list", r"\b(cuales|que (objetivos|acciones|aei|oei|aes|oes)|lista|listado)\b"),
+    ("summary", r"\b(resumen|resume|sintesis|conclusiones)\b"),
+    ("objective", r"\b(de que trata|texto completo|cual es el objetivo|en que consiste|enunciado|cual es|que dice)\b"),
+]
+_COMPILED = [(name, re.compile(rx)) for name, rx in RULES]
+
+
+def classify(q: Question) -> list[str]:
+    """Every intent whose words appear, most specific first."""
+    found = [name for name, rx in _COMPILED if rx.search(q.text)]
+    if q.aois and "activity" not in found:
+        found.insert(0, "activity")
+    return found
+
+
+def is_follow_up(q: Question) -> bool:
+    """"¿y el OEI.03?", "¿y en 2019?", "¿y cuáles están culminadas?": short questions opening with
+    "y" (or "e", "tambien") that lean on the previous turn."""
+    return bool(re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text)) and \
+        len(q.text.split()) <= 12

@@ -1,0 +1,211 @@
+"""Resolving what a question refers to: the plan, the report period, and objectives, actions or
+indicators named by code or by part of their title (rapidfuzz + Snowball stems against the store)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from knowledge.stemming import STOPWORDS, stem, tokens
+from knowledge.store import Store
+from knowledge.text import fold
+
+from .understand import Question
+
+# Words that say what is asked, not what it is about: ignored when matching titles.
+QUESTION_WORDS = frozenset("""
+avance avanzo avanze meta metas logro logros esperado esperada valor obtenido obtuvo linea base lineas
+indicador indicadores responsable responsables cargo quien unidad unidades prioridad ruta estrategica
+estrategico estrategicos estrategicas institucional institucionales accion acciones objetivo objetivos aei oei
+oes aes pei pesem plan nuevo vigente informe reporte anual semestre semestral primer ano anos cual cuales
+cuanto cuantos cuanta cuantas codigo codigos mide miden medir como porcentaje numero tipo dentro segun
+evaluacion seguimiento mre ministerio relaciones exteriores tuvo tiene tienen fue dio dieron ver ve
+""".split())
+
+
+@dataclass
+class Match:
+    row: dict[str, Any]
+    score: float
+
+
+class Resolver:
+    """Per-index lookups, cached: built once per Store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @cached_property
+    def documents(self) -> list[dict[str, Any]]:
+        return self.store.documents()
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        return {d["file"]: d["title"] for d in self.documents}
+
+    @cached_property
+    def plans(self) -> list[str]:
+        return list(dict.fromkeys(d["plan"] for d in self.documents if d["plan"]))
+
+    @cached_property
+    def report_docs(self) -> list[dict[str, Any]]:
+        """Evaluation reports, oldest period first (2024-S1 before 2024 before 2025-S1)."""
+        reports = [d for d in self.documents if d["kind"].startswith("informe") and d["period"]]
+        return sorted(reports, key=lambda d: period_key(d["period"]))
+
+    @cached_property
+    def entities(self) -> list[dict[str, Any]]:
+        rows = self.store.rows("select * from entities order by id")
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:
+            key = (r["plan"], r["code"])
+            if key not in merged:
+                merged[key] = dict(r)
+                continue
+            m = merged[key]
+            for k, v in r.items():
+                if m.get(k) in (None, "") and v not in (None, ""):
+                    m[k] = v
+            if r.get("title") and len(r["title"] or "") > len(m.get("title") or ""):
+                m["title"] = r["title"]
+        return list(merged.values())
+
+    @cached_property
+    def indicators(self) -> list[dict[str, Any]]:
+        return self.store.rows("select * from indicators order by id")
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        docs = [self._stems(e.get("title") or "") for e in self.entities]
+        docs += [self._stems(i.get("name") or "") for i in self.indicators]
+        n = len(docs) or 1
+        df: dict[str, int] = {}
+        for d in docs:
+            for s in d:
+                df[s] = df.get(s, 0) + 1
+        return {s: math.log(1 + n / c) for s, c in df.items()}
+
+    @staticmethod
+    def _stems(text: str) -> set[str]:
+        return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 2 and not t.isdigit()}
+
+    def entity(self, code: str, plan: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.entities if e["code"] == code and (plan is None or e["plan"] == plan)]
+
+    def plans_with_code(self, code: str) -> list[str]:
+        plans = {e["plan"] for e in self.entities if e["code"] == code}
+        plans |= {i["plan"] for i in self.indicators if i["owner"] == code or i["code"] == code}
+        return [p for p in self.plans if p in plans]
+
+    # ---- plan and period ---------------------------------------------------------------
+
+    def plan_for_hint(self, q: Question) -> str | None:
+        """The plan a question names ("nuevo PEI", "PEI 2025-2030", "PESEM", "hasta el 2030")."""
+        if q.span:
+            for p in self.plans:
+                if f"{q.span[0]}-{q.span[1]}" in p:
+                    return p
+        text = q.text
+        if q.plan_hint == "pesem":
+            return next((p for p in self.plans if fold(p).startswith("pesem")), None)
+        if q.plan_hint == "sectorial":
+            return next((d["plan"] for d in self.documents if d["kind"] == "plan estratégico sectorial"), None)
+        if q.plan_hint == "nuevo":
+            m = re.search(r"hasta (?:el )?(20\d\d)", text)
+            pei = [d for d in self.documents if d["kind"] == "plan estratégico institucional"]
+            if m:
+                pei = [d for d in pei if m.group(1) in (d["plan"] or "")] or pei
+            pei.sort(key=lambda d: d["plan"] or "")
+            return pei[-1]["plan"] if pei else None
+        return None
+
+    def evaluated_plan(self) -> str | None:
+        return self.report_docs[-1]["plan"] if self.report_docs else None
+
+    def report_for(self, q: Question) -> dict[str, Any] | None:
+        """The evaluation report a question is about, or None when it names none."""
+        wanted_year = next((y for y in q.years if any(d["period"].startswith(str(y)) for d in self.report_docs)), None)
+        candidates = self.report_docs
+        if wanted_year:
+            candidates = [d for d in candidates if d["period"].startswith(str(wanted_year))]
+        if q.semester:
+            sem = [d for d in candidates if d["period"].endswith(f"S{q.semester}")]
+            return sem[-1] if sem else None
+        if q.has("anual", "al cierre del ano", "ano completo") or wanted_year:
+            annual = [d for d in candidates if re.fullmatch(r"\d{4}", d["period"])]
+            if annual:
+                return annual[-1]
+        return None
+
+    def latest_report(self) -> dict[str, Any] | None:
+        return self.report_docs[-1] if self.report_docs else None
+
+    # ---- fuzzy names ----------------------------------------------------------------------
+
+    def content_stems(self, q: Question) -> set[str]:
+        words = [t for t in tokens(q.text) if t not in STOPWORDS and t not in QUESTION_WORDS and len(t) > 2
+                 and not t.isdigit()]
+        return {stem(t) for t in words}
+
+    def score_text(self, wanted: set[str], text: str, raw_question: str) -> float:
+        have = self._stems(text)
+        if not wanted or not have:
+            return 0.0
+        idf = self._idf
+        common = wanted & have
+        if not common:
+            return 0.0
+        weight = sum(idf.get(s, 1.0) for s in common)
+        total = sum(idf.get(s, 1.0) for s in wanted)
+        recall = weight / total
+        precision = len(common) / len(have)
+        fuzzy = fuzz.partial_ratio(fold(text)[:200], fold(raw_question)) / 100
+        return 0.6 * recall + 0.25 * precision + 0.15 * fuzzy
+
+    def match_entities(self, q: Question, plan: str | None = None, kinds: tuple[str, ...] | None = None,
+                       min_score: float = 0.35) -> list[Match]:
+        wanted = self.content_stems(q)
+        out = []
+        for e in self.entities:
+            if (plan and e["plan"] != plan) or (kinds and e["kind"] not in kinds):
+                continue
+            s = self.score_text(wanted, e.get("title") or "", q.raw)
+            if s >= min_score:
+                out.append(Match(e, s))
+        return sorted(out, key=lambda m: -m.score)
+
+    def match_indicators(self, q: Question, plan: str | None = None, owner_prefix: str | None = None,
+                         min_score: float = 0.35) -> list[Match]:
+        wanted = self.content_stems(q)
+        out = []
+        for i in self.indicators:
+            if plan and i["plan"] != plan:
+                continue
+            if owner_prefix and not (i.get("owner") or "").startswith(owner_prefix):
+                continue
+            s = self.score_text(wanted, i.get("name") or "", q.raw)
+            if s >= min_score:
+                out.append(Match(i, s))
+        return sorted(out, key=lambda m: -m.score)
+
+
+def period_key(period: str) -> tuple[int, int]:
+    """Order of report periods: 2024-S1 < 2024-S2 < 2024 (the annual report closes the year)."""
+    m = re.match(r"(\d{4})(?:-S(\d))?", period or "")
+    if not m:
+        return (0, 0)
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else 9
+
+
+def describe_period(period: str | None) -> str:
+    if not period:
+        return "sin período"
+    m = re.fullmatch(r"(\d{4})-S(\d)", period)
+    if m:
+        return f"{'primer' if m.group(2) == '1' else 'segundo'} semestre de {m.group(1)} ({period})"
+    return f"año {period}"
