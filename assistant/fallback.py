@@ -1,51 +1,81 @@
-"""Extractive answers from the best passages when no intent covers a question."""
+"""Extractive answers from the best passages when no intent covers a question.
+
+Rule for ``found``: the best passage (never a bare heading or caption) must contain question
+words carrying at least ``MIN_COVERAGE`` of the question's information (IDF-weighted share of
+its content stems, words every document uses weigh little). Otherwise the passages are offered as
+reading, with ``found: false``.
+"""
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any
 
-from knowledge.stemming import content_tokens, stem
+from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store, locator
 
+from .answer import Answer
+from .resolve import QUESTION_WORDS
 
-def source_of(store: Store, p: dict[str, Any], titles: dict[str, str] | None = None) -> dict[str, str]:
-    title = (titles or {}).get(p["file"]) or (store.document(p["file"]) or {}).get("title", p["file"])
-    return {"file": p["file"], "title": title, "locator": locator(p), "excerpt": p["text"][:400],
-            "line_start": p["line_start"], "line_end": p["line_end"]}
+MIN_COVERAGE = 0.6
+ANSWER_KINDS = ("paragraph", "list", "row")
 
 
-def coverage(question: str, text: str) -> float:
-    """Share of the question's content stems that the passage contains."""
-    wanted = {stem(t) for t in content_tokens(question)}
+@lru_cache(maxsize=4)
+def _document_frequency(db_key: tuple[str, int], store: Store) -> tuple[dict[str, int], int]:
+    df: dict[str, int] = {}
+    rows = store.rows("select stems from passages")
+    for r in rows:
+        for s in set((r["stems"] or "").split()):
+            df[s] = df.get(s, 0) + 1
+    return df, len(rows)
+
+
+def _idf(store: Store) -> tuple[dict[str, int], int]:
+    stat = store.db_file.stat()
+    return _document_frequency((str(store.db_file), stat.st_mtime_ns), store)
+
+
+def question_stems(question: str) -> list[str]:
+    return list(dict.fromkeys(stem(t) for t in tokens(question)
+                              if t not in STOPWORDS and t not in QUESTION_WORDS and (len(t) > 2 or t.isdigit())))
+
+
+def coverage(store: Store, question: str, text: str) -> float:
+    wanted = question_stems(question)
     if not wanted:
         return 0.0
-    have = {stem(t) for t in content_tokens(text)}
-    return len(wanted & have) / len(wanted)
+    df, n = _idf(store)
+    have = {stem(t) for t in tokens(text)}
+
+    def weight(s: str) -> float:
+        return math.log(1 + n / (1 + df.get(s, 0)))
+
+    total = sum(weight(s) for s in wanted)
+    return sum(weight(s) for s in wanted if s in have) / total if total else 0.0
 
 
-def passage_answer(store: Store, question: str, files: list[str] | None = None,
-                   min_coverage: float = 0.6) -> dict[str, Any]:
-    """The best passages as the answer. ``found`` only when the top passage contains most of
-    the question's content words (``min_coverage`` of its stems): a weak match is offered as
-    reading, not as an answer."""
-    hits = store.search(question, limit=5, files=files)
-    if not hits:
-        return not_found("No encontré en los documentos un pasaje que responda a la pregunta.")
-    best = hits[0]
-    score = coverage(question, f"{best.get('section') or ''} {best.get('caption') or ''} {best['text']}")
-    found = score >= min_coverage
-    shown = hits[:3]
+def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3) -> list[dict]:
+    hits = store.search(question, limit=12, files=files)
+    answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
+    pool = answers or hits
+    for h in pool:
+        h["coverage"] = coverage(store, question, f"{h.get('section') or ''} {h.get('caption') or ''} {h['text']}")
+    # bm25 order, nudged by how much of the question each passage holds
+    ranked = sorted(enumerate(pool), key=lambda x: (-round(x[1]["coverage"], 1), x[0]))
+    return [h for _, h in ranked[:limit]]
+
+
+def passage_answer(store: Store, question: str, files: list[str] | None = None, intent: str = "busqueda",
+                   min_coverage: float = MIN_COVERAGE) -> Answer:
+    shown = best_passages(store, question, files)
+    if not shown:
+        return Answer("No encontré en los documentos un pasaje que responda a la pregunta.", found=False,
+                      intent=intent)
+    found = shown[0]["coverage"] >= min_coverage
     lead = "Según los documentos:" if found else (
-        "No encontré una respuesta precisa; estos son los pasajes más cercanos:")
-    body = "\n".join(f"• {p['text'][:600]} ({locator(p)}, {p['file']})" for p in shown)
-    return {
-        "answer": f"{lead}\n{body}", "found": found, "intent": "busqueda", "entities": {},
-        "table": None, "sources": [source_of(store, p) for p in shown],
-        "suggestions": [], "brief_url": None,
-    }
-
-
-def not_found(message: str, intent: str = "busqueda", entities: dict | None = None,
-              suggestions: list[str] | None = None) -> dict[str, Any]:
-    return {"answer": message, "found": False, "intent": intent, "entities": entities or {},
-            "table": None, "sources": [], "suggestions": suggestions or [], "brief_url": None}
+        "No encontré en los documentos una respuesta precisa; estos son los pasajes más cercanos:")
+    body = "\n".join(f"• {p['text'][:700]} ({locator(p)}, {p['file']})" for p in shown)
+    answer = Answer(f"{lead}\n{body}", found=found, intent=intent)
+    return answer.cite(*shown)

@@ -16,15 +16,18 @@ RULES: list[tuple[str, str]] = [
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
     ("trend", r"\b(tendencia|evolucion|mayor caida|mayor aumento|cayo|crecio|en que ano|ano a ano|interanual)"),
     ("compare", r"\b(vs\.?|versus|compar|diferencia|puntos porcentuales|separan|brecha|frente a(l)?)\b"),
-    ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|para (el )?20\d\d)\b"),
+    ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|"
+               r"para (el )?20\d\d)\b"),
     ("baseline", r"\blinea(s)? (de )?base\b"),
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
+    ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador)"),
+    ("list", r"\bque (objetivos|acciones|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),
-    ("indicator", r"\b(indicador|indicadores|como se mide|con que se mide|se mide)\b"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
     ("avance", r"\b(avance|avanzo|avanze|valor obtenido|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
                r"obtuvo|logro|alcanzo)|nivel de)\b"),
-    ("list", r"\b(cuales|que (objetivos|acciones|aei|oei|aes|oes)|lista|listado)\b"),
+    ("indicator", r"\b(indicador|indicadores|se mide)\b"),
+    ("list", r"\b(cuales|lista|listado)\b"),
     ("summary", r"\b(resumen|resume|sintesis|conclusiones)\b"),
     ("objective", r"\b(de que trata|texto completo|cual es el objetivo|en que consiste|enunciado|cual es|que dice)\b"),
 ]
@@ -33,7 +36,7 @@ _COMPILED = [(name, re.compile(rx)) for name, rx in RULES]
 
 def classify(q: Question) -> list[str]:
     """Every intent whose words appear, most specific first."""
-    found = [name for name, rx in _COMPILED if rx.search(q.text)]
+    found = list(dict.fromkeys(name for name, rx in _COMPILED if rx.search(q.text)))
     if q.aois and "activity" not in found:
         found.insert(0, "activity")
     return found

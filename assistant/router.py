@@ -1,14 +1,101 @@
-"""Pick an intent for a question and produce the answer (placeholder: full-text fallback)."""
+"""Route a question to the handler of its intent; fall back to cited passages."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Callable
 from typing import Any
 
 from knowledge.store import Store
 
+from .answer import Answer
 from .fallback import passage_answer
+from .handlers import Context
+from .handlers import measures, methodology, plan_facts, reports
+from .intents import classify, is_follow_up
+from .resolve import Resolver
+from .understand import Question, parse
+
+Handler = Callable[[Context], Answer | None]
+
+HANDLERS: dict[str, list[Handler]] = {
+    "methodology": [methodology.answer_methodology],
+    "recommendation": [reports.answer_recommendations],
+    "critical": [reports.answer_critical],
+    "activity": [reports.answer_activity],
+    "compare": [measures.answer_compare, reports.answer_count_statement],
+    "avance": [measures.answer_avance],
+    "target": [plan_facts.answer_target],
+    "baseline": [plan_facts.answer_baseline],
+    "indicator": [plan_facts.answer_indicator],
+    "responsible": [plan_facts.answer_responsible],
+    "priority": [plan_facts.answer_priority],
+    "objective": [plan_facts.answer_objective],
+    "count": [plan_facts.answer_structure, reports.answer_count_statement],
+    "list": [reports.answer_measure_list, plan_facts.answer_structure],
+}
+
+_resolvers: dict[tuple[str, int], Resolver] = {}
+
+
+def resolver_for(store: Store) -> Resolver:
+    """One Resolver per index file version (its caches die with a re-ingest)."""
+    stat = store.db_file.stat()
+    key = (str(store.db_file), stat.st_mtime_ns)
+    if key not in _resolvers:
+        _resolvers.clear()
+        _resolvers[key] = Resolver(store)
+    return _resolvers[key]
+
+
+def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
+    """A follow-up keeps what it does not restate from the previous question."""
+    prev = previous.get("question")
+    if not isinstance(prev, Question):
+        return q
+    return dataclasses.replace(
+        q,
+        text=f"{prev.text} || {q.text}" if not classify(q) else q.text,
+        codes=q.codes or prev.codes,
+        aois=q.aois or prev.aois,
+        years=q.years or prev.years,
+        semester=q.semester if (q.semester or q.years) else prev.semester,
+        plan_hint=q.plan_hint or prev.plan_hint,
+        span=q.span or prev.span,
+        statuses=q.statuses or ([] if q.years or q.codes else prev.statuses),
+    )
+
+
+def strip_plan_words(question: str) -> str:
+    """Once the search is limited to a plan's documents, the words naming the plan say nothing more."""
+    return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
 
 
 def answer_question(store: Store, question: str, state: dict | None) -> tuple[dict[str, Any], dict]:
-    result = passage_answer(store, question)
-    return result, {"intent": result["intent"], "entities": result["entities"]}
+    resolver = resolver_for(store)
+    q = parse(question)
+    intents = classify(q)
+    if state and is_follow_up(q):
+        q = merge_follow_up(q, state)
+        own = classify(parse(question))
+        intents = list(dict.fromkeys(own + list(state.get("intents") or [])))
+    ctx = Context(store, resolver, q, intents, state)
+    answer = None
+    for intent in intents:
+        for handler in HANDLERS.get(intent, []):
+            answer = handler(ctx)
+            if answer is not None:
+                break
+        if answer is not None:
+            break
+    if answer is None and q.codes and not intents:
+        answer = plan_facts.answer_objective(ctx)
+    if answer is None:
+        plan = resolver.plan_for_hint(q)
+        files = [d["file"] for d in resolver.documents if d["plan"] == plan] if plan else None
+        answer = passage_answer(store, strip_plan_words(question) if files else question, files)
+        answer.entities = ctx.entities()
+    result = answer.to_dict(store, resolver)
+    new_state = {"question": q, "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}
+    return result, new_state

@@ -63,7 +63,9 @@ SCHEMA: dict[str, dict[str, type]] = {
     "recommendations": {
         "period": str, "list_kind": str, "number": int, "aspecto": str, "text": str,
         "accion_clave": str, "medio_verificacion": str, "responsible": str, "plazo_meses": float,
-        "status": str, "status_raw": str, "comment": str, **PROVENANCE,
+        "plazo_raw": str, "status": str, "status_raw": str, "comment": str,
+        # a matrix row whose empty cells were read as merged with the row numbered here
+        "cells_from": int, **PROVENANCE,
     },
     # Figures stated in prose ("se atendió a 17 268 ciudadanos") that no table holds.
     "statements": {

@@ -154,3 +154,64 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     answer = Answer(text, intent="avance", entities=ctx.entities(plan=plan, code=code),
                     columns=["Indicador", "Medida", "Año", "Valor"], rows=table_rows)
     return answer.cite(*chosen)
+
+
+def answer_compare(ctx: Context) -> Answer | None:
+    """Two figures of one action: avance PEI vs POI (gap in percentage points), or one metric
+    across two periods."""
+    q = ctx.q
+    codes = [c for c in q.codes if not c.startswith("I")]
+    if not codes:
+        return None
+    code = codes[0]
+    plan, _ = pick_plan(ctx, code)
+    rows = measurements(ctx, code, plan) if plan else []
+    if not rows:
+        return None
+    text = q.text
+    report = ctx.resolver.report_for(q)
+    asked = [m for m, words in METRIC_WORDS if any(w in text for w in words)]
+    if "pei" in text and "poi" in text:
+        asked = ["avance_pei", "avance_poi"]
+    if len(asked) >= 2:
+        periods = sorted({r["period"] for r in rows if r["metric"] in asked[:2]}, key=period_key)
+        if not periods:
+            return None
+        period = report["period"] if report and report["period"] in periods else periods[-1]
+        a = next((r for r in rows if r["metric"] == asked[0] and r["period"] == period), None)
+        b = next((r for r in rows if r["metric"] == asked[1] and r["period"] == period), None)
+        if not a or not b:
+            return None
+        la, lb = METRIC_LABELS.get(a["metric"], a["metric"]), METRIC_LABELS.get(b["metric"], b["metric"])
+        if a["value"] is None or b["value"] is None:
+            return Answer(f"{code}, {describe_period(period)}: {la} {fmt(a['value'], a['raw'])} y {lb} "
+                          f"{fmt(b['value'], b['raw'])}; la diferencia no es calculable.", intent="compare",
+                          entities=ctx.entities(plan=plan, period=period)).cite(a, b)
+        gap = round(a["value"] - b["value"], 2)
+        answer = Answer(
+            f"{code} ({plan}), {describe_period(period)}: {la} {fmt(a['value'])} frente a {lb} {fmt(b['value'])}; "
+            f"diferencia {fmt(abs(gap))} puntos porcentuales ({la} {'mayor' if gap > 0 else 'menor'}; "
+            f"cálculo: {fmt(a['value'])} − {fmt(b['value'])} = {fmt(gap)}).",
+            intent="compare", entities=ctx.entities(plan=plan, period=period, code=code),
+            columns=["Medida", "Valor"], rows=[[la, a["value"]], [lb, b["value"]], ["Diferencia (p.p.)", gap]])
+        return answer.cite(a, b)
+    metric = asked[0] if asked else None
+    periods = sorted({r["period"] for r in rows if r["period"]}, key=period_key)
+    if len(periods) < 2:
+        return None
+    table, cited = [], []
+    for period in periods:
+        candidates = [r for r in rows if r["period"] == period and (metric is None or r["metric"] == metric)
+                      and r["metric"] in DEFAULT_ORDER and r["metric"] != "nivel"]
+        candidates.sort(key=lambda r: DEFAULT_ORDER.index(r["metric"]))
+        for r in candidates[:3]:
+            table.append([describe_period(period), METRIC_LABELS.get(r["metric"], r["metric"]),
+                          r["value"] if r["value"] is not None else r["raw"]])
+            cited.append(r)
+    if not table:
+        return None
+    answer = Answer(f"{code} ({plan}) en los distintos informes: " + "; ".join(
+        f"{t[0]}: {t[1]} {fmt(t[2]) if isinstance(t[2], float) else t[2]}" for t in table) + ".",
+        intent="compare", entities=ctx.entities(plan=plan, code=code), columns=["Período", "Medida", "Valor"],
+        rows=table)
+    return answer.cite(*cited)

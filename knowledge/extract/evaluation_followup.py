@@ -294,6 +294,8 @@ def _depth(heading: str) -> int:
 def _critical_row(doc: Document, section: str, part: list[Block], last_line: int | None) -> Row:
     head = part[0]
     folded = fold(head.text)
+    if len(part) > 1 and len(part[1].text) < 40:
+        folded += " " + fold(part[1].text)  # "(no priorizado)" printed on the line under the heading
     priorizado = None
     m = re.search(r"\((no\s+)?priorizad[oa]\)", folded)
     if m:

@@ -60,7 +60,8 @@ _CAPTION_RE = re.compile(r"^(?:tabla|cuadro|anexo|gr[aá]fico)\s+\d+(?:\.\d+)*\b
 _ENTITY_HEAD_RE = re.compile(r"^\W*(?:OES|AES)\s*[.\s]?\s*\d{1,2}(?:\s*\.\s*\d{1,2})?\s*[.:\-–]?\s*", re.I)
 _IND_CODE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 _FUENTE_RE = re.compile(r"\bfuente\s*:", re.I)
-_SOURCE_THEN_NAME_RE = re.compile(r"^(.*?\b(?:19|20)\d\d\s*-\s*(?:(?:19|20)\d\d)?)\s+(?=[A-ZÁÉÍÓÚÑ])(.+)$")
+_SOURCE_THEN_NAME_RE = re.compile(
+    r"^(.*?\b(?:19|20)\d\d\s*-\s*(?:(?:19|20)\d\d)?)\s+(?=[A-ZÁÉÍÓÚÑ])(.+)$")
 _GROUP_ROW_RE = re.compile(r"^acciones\s+estrat", re.I)
 _PROSE_ACTION_RE = re.compile(r"^acci[oó]n\s+estrat[eé]gica\s+(\d{1,2})\s*\.\s*(\d{1,2})\s*:\s*(.+)$", re.I)
 _NON_VALUE_CELLS = {"---", "--", "-", "—", "–"}
@@ -68,6 +69,7 @@ _NON_VALUE_CELLS = {"---", "--", "-", "—", "–"}
 # Roles a column can play, read from its two header labels.
 TEXT_ROLES = {"code", "desc", "name", "ue", "unit"}
 NUM_ROLES = {"lb_value", "le", "vo", "av1", "av2"}
+Role = tuple[str | None, int | None, bool]  # (role, year label, consistent with its labels)
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -107,7 +109,8 @@ def _find_tables(doc: Document) -> list[Table]:
             current = None
     for i, table in enumerate(tables):
         table.locator = _locator(doc, tables, i)
-        table.note = _note_after(doc, table, tables[i + 1].start if i + 1 < len(tables) else len(doc.lines) + 1)
+        limit = tables[i + 1].start if i + 1 < len(tables) else len(doc.lines) + 1
+        table.note = _note_after(doc, table, limit)
     return tables
 
 
@@ -134,7 +137,8 @@ def _note_after(doc: Document, table: Table, limit: int) -> str | None:
         text = clean(raw)
         if _CAPTION_RE.match(text) or raw.startswith(("•", "#")):
             return None
-        if raw.startswith("*") and not raw.startswith("**" + text + "**") and len(text) >= 30:
+        bold_only = raw.startswith("**" + text + "**")
+        if raw.startswith("*") and raw.endswith("*") and not bold_only and len(text) >= 30:
             return text.strip("* ")
     return None
 
@@ -157,7 +161,7 @@ def _is_year_row(cells: list[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _role(group: str, sub: str) -> tuple[str | None, int | None, bool]:
+def _role(group: str, sub: str) -> Role:
     """(role, year, consistent) of a column with group label ``group`` and sub label ``sub``."""
     g, s = fold(group), fold(sub)
     year = int(s) if _is_year(s) else None
@@ -191,7 +195,7 @@ def _role(group: str, sub: str) -> tuple[str | None, int | None, bool]:
     return None, year, year is None
 
 
-def _roles(h1: tuple[str, ...], h2: tuple[str, ...]) -> list[tuple[str | None, int | None, bool]]:
+def _roles(h1: tuple[str, ...], h2: tuple[str, ...]) -> list[Role]:
     """Column roles: a column takes the group label above it, or the one to its left when its
     own sub label shows it is part of that group."""
     out = []
@@ -228,7 +232,7 @@ _FIT = {  # score of a data cell kind under a column role
 }
 
 
-def _header_score(roles: list[tuple[str | None, int | None, bool]], profile: list[dict[str, int]]) -> float:
+def _header_score(roles: list[Role], profile: list[dict[str, int]]) -> float:
     score = 0.0
     last: dict[str, int] = {}
     previous_role = None
@@ -260,7 +264,7 @@ def _variants(row: list[str], width: int) -> list[tuple[tuple[str, ...], int]]:
     return list(out.items())
 
 
-def _column_map(h1: list[str], h2: list[str], data: list[list[str]]) -> list[tuple[str | None, int | None, bool]]:
+def _column_map(h1: list[str], h2: list[str], data: list[list[str]]) -> list[Role]:
     width = max([len(h1), len(h2)] + [len(r) for r in data])
     profile: list[dict[str, int]] = [{} for _ in range(width)]
     for row in data:
@@ -304,7 +308,7 @@ class Appearance:
 
 
 def _entity_title(cell: str) -> str:
-    return _ENTITY_HEAD_RE.sub("", cell).strip(" .")
+    return _ENTITY_HEAD_RE.sub("", cell).strip()
 
 
 def _split_indicators(cell: str) -> list[tuple[str, str | None]]:
@@ -329,16 +333,13 @@ def _read_table(table: Table, doc_year: int | None) -> list[Appearance]:
     out: list[Appearance] = []
     rows = table.rows
     i = 0
-    context: str | None = None  # entity of an OES title row
-    titles: dict[str, str] = {}
+    context: str | None = None  # entity of an OES title row ("OES. 1. Posicionar…")
     while i < len(rows):
         line, cells = rows[i]
-        filled = [c for c in cells if c]
-        code = leading_code(cells[0]) if cells and cells[0] else None
-        if code and len(filled) == 1 and not _GROUP_ROW_RE.match(fold(cells[0])):
-            context = code
-            titles[code] = _entity_title(cells[0])
-            out.append(Appearance(code, line, table.locator, owner_title=titles[code]))
+        if _is_title_row(cells):
+            context = leading_code(cells[0])
+            assert context is not None
+            out.append(Appearance(context, line, table.locator, owner_title=_entity_title(cells[0])))
             i += 1
             continue
         if not _is_header_row(cells):
@@ -484,7 +485,8 @@ def _entities(doc: Document, apps: list[Appearance], units: dict[str, list[str]]
             variants[app.owner].append({"title": app.owner_title, "line": app.line, "locator": app.locator})
     for code, (title, line) in _prose_titles(doc).items():
         if code not in rows:
-            rows[code] = {"plan": doc.plan, "kind": "AES", "code": code, "title": title, "parent": _parent(code),
+            rows[code] = {"plan": doc.plan, "kind": "AES", "code": code, "title": title,
+                          "parent": _parent(code),
                           "responsible": None, "source_file": doc.file,
                           **_prov(doc, line, f"Acción estratégica {code[4:]}")}
             variants[code] = []

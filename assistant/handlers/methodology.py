@@ -1,0 +1,86 @@
+"""Methodology: formulas (of the avance, of an indicator), thresholds and criteria, and "why"
+questions about one action's figure, answered from the documents' own passages."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.text import fold
+
+from ..answer import Answer, not_found
+from ..fallback import best_passages, coverage
+from ..resolve import describe_period
+from . import Context
+from .plan_facts import find_indicators, target_plan
+
+
+def answer_methodology(ctx: Context) -> Answer | None:
+    q = ctx.q
+    if q.has("formula", "ficha tecnica", "como se calcula") and any(c.startswith("I") for c in q.codes):
+        return _indicator_formula(ctx)
+    if q.has("por que") and any(c.startswith(("AEI", "OEI")) for c in q.codes):
+        return _why(ctx)
+    if q.has("formula", "como se calcula"):
+        return _formula_table(ctx)
+    return None
+
+
+def _indicator_formula(ctx: Context) -> Answer | None:
+    codes = [c for c in ctx.q.codes if c.startswith("I")]
+    plan, _ = target_plan(ctx, codes)
+    indicators = find_indicators(ctx, plan)
+    if not indicators:
+        return not_found(f"El indicador {codes[0]} no figura en los documentos.", "methodology", ctx.entities())
+    with_formula = [i for i in indicators if i.get("formula")]
+    if not with_formula:
+        i = indicators[0]
+        return not_found(f"El texto del {i['plan']} no incluye la ficha técnica ni la fórmula de cálculo del "
+                         f"indicador {i['code']} «{i['name']}»: el documento solo lo nombra "
+                         f"({i['locator']}).", "methodology", ctx.entities(plan=i["plan"]))
+    i = with_formula[0]
+    answer = Answer(f"Fórmula del indicador {i['code']} «{i['name']}» ({i['plan']}): {i['formula']}.",
+                    intent="methodology", entities=ctx.entities(plan=i["plan"]))
+    return answer.cite(i)
+
+
+def _formula_table(ctx: Context) -> Answer | None:
+    """Rows of the reports' formula tables (captions naming "fórmula"), best match first."""
+    rows = ctx.store.rows("select p.*, d.period from passages p join documents d on d.file = p.file "
+                          "where p.kind = 'row' and p.caption like '%rmula%'")
+    if not rows:
+        return None
+    for r in rows:
+        r["coverage"] = coverage(ctx.store, ctx.q.raw, f"{r['caption']} {r['text']}")
+    sentido = re.search(r"\b(ascendente|descendente|maximo|minimo)\b", ctx.q.text)
+    if sentido:
+        rows = [r for r in rows if sentido.group(1) in fold(r["text"])] or rows
+    rows.sort(key=lambda r: -r["coverage"])
+    best = rows[0]
+    same = [r for r in rows if fold(r["text"]).split("·")[0] == fold(best["text"]).split("·")[0]][:3]
+    answer = Answer(f"Según la tabla de fórmulas de los informes («{best['caption']}»): {best['text']}.",
+                    intent="methodology", entities=ctx.entities())
+    return answer.cite(*same)
+
+
+def _why(ctx: Context) -> Answer | None:
+    code = next(c for c in ctx.q.codes if c.startswith(("AEI", "OEI")))
+    doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
+    files = [doc["file"]] if doc else None
+    number = code.split(".", 1)[1]
+    hits = best_passages(ctx.store, ctx.q.raw, files, limit=12)
+    mentioning = [h for h in hits if code in h["text"] or number in h["text"] or code in (h.get("section") or "")]
+    chosen = (mentioning or hits)[:2]
+    measured = ctx.store.rows("select * from measurements where owner = ? and file = ? and sentido is not null",
+                              (code, doc["file"])) if doc else []
+    if not chosen and not measured:
+        return None
+    parts = []
+    if measured:
+        m = measured[0]
+        parts.append(f"El indicador de {code} tiene sentido esperado «{m['sentido']}» y tipo de agregación "
+                     f"«{m['agregacion']}»")
+    parts += [h["text"][:600] for h in chosen]
+    period = f" ({describe_period(doc['period'])})" if doc else ""
+    answer = Answer(f"{code}{period}: " + " … ".join(parts), intent="methodology",
+                    entities=ctx.entities(code=code))
+    return answer.cite(*measured[:1], *chosen)

@@ -1,0 +1,379 @@
+"""Facts of a plan: targets, baselines, indicators, responsible units, priorities, objective texts,
+and lists/counts of objectives and actions."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from knowledge.text import fold
+
+from ..answer import Answer, fmt, not_found
+from . import Context
+
+KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estratégica institucional",
+              "OES": "objetivo estratégico sectorial", "AES": "acción estratégica sectorial",
+              "OEG": "objetivo estratégico general", "OEE": "objetivo específico"}
+
+
+def units(entity: dict[str, Any]) -> list[str]:
+    raw = entity.get("responsible")
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return [raw]
+    return value if isinstance(value, list) else [str(value)]
+
+
+def entity_codes(ctx: Context) -> list[str]:
+    return [c for c in ctx.q.codes if not c.startswith("I")]
+
+
+def target_plan(ctx: Context, codes: list[str]) -> tuple[str | None, list[str]]:
+    """The plan a fact question refers to: named, or the only plan holding the code."""
+    r = ctx.resolver
+    hinted = r.plan_for_hint(ctx.q)
+    plans = r.plans_with_code(codes[0]) if codes else []
+    if hinted:
+        return hinted, [p for p in plans if p != hinted]
+    if plans:
+        # a plan document (not an evaluation) is where targets, baselines and indicators live
+        plan_docs = {d["plan"] for d in r.documents if not d["kind"].startswith("informe")}
+        ranked = sorted(plans, key=lambda p: (p not in plan_docs,))
+        return ranked[0], ranked[1:]
+    return None, []
+
+
+def find_entity(ctx: Context, plan: str | None, kinds: tuple[str, ...] | None = None) -> tuple[dict | None, list]:
+    """An entity by code, else by its title (fuzzy); returns it and close alternatives."""
+    codes = entity_codes(ctx)
+    r = ctx.resolver
+    if codes:
+        found = r.entity(codes[0], plan)
+        return (found[0] if found else None), []
+    matches = r.match_entities(ctx.q, plan, kinds)
+    if not matches:
+        return None, []
+    best = matches[0]
+    close = [m.row for m in matches[1:4] if m.score >= best.score - 0.05]
+    return best.row, close
+
+
+def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
+    """Indicators by indicator code, by owner code (narrowed by name words), or by name."""
+    r = ctx.resolver
+    q = ctx.q
+    ind_codes = [c for c in q.codes if c.startswith("I")]
+    pool = [i for i in r.indicators if plan is None or i["plan"] == plan]
+    if ind_codes:
+        return [i for i in pool if i["code"] in ind_codes]
+    codes = entity_codes(ctx)
+    if codes:
+        owned = [i for i in pool if i["owner"] == codes[0]]
+        if len(owned) > 1:
+            wanted = r.content_stems(q)
+            scored = sorted(((r.score_text(wanted, i["name"] or "", q.raw), i) for i in owned), key=lambda x: -x[0])
+            if scored[0][0] > 0.3 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 0.1:
+                return [scored[0][1]]
+        return owned
+    matches = r.match_indicators(q, plan)
+    if not matches:
+        return []
+    best = matches[0].score
+    return [m.row for m in matches if m.score >= best - 0.02][:3]
+
+
+def _plan_phrase(plan: str | None) -> str:
+    return f" en el {plan}" if plan else ""
+
+
+# ---- targets and baselines -----------------------------------------------------------------
+
+def answer_target(ctx: Context) -> Answer | None:
+    q = ctx.q
+    codes = entity_codes(ctx) or [c for c in q.codes if c.startswith("I")]
+    plan, others = target_plan(ctx, codes)
+    if plan is None and not codes:
+        plan = ctx.resolver.plan_for_hint(q)
+    indicators = find_indicators(ctx, plan)
+    if not indicators:
+        if codes and not ctx.resolver.plans_with_code(codes[0]):
+            return not_found(f"{codes[0]} no figura en los documentos del corpus.", "target", ctx.entities())
+        return None
+    years = [y for y in q.years if y >= 2000]
+    rows_out, cited, lines = [], [], []
+    missing_years: list[int] = []
+    for ind in indicators:
+        targets = ctx.store.rows(
+            "select * from targets where plan = ? and (indicator_code = ? or indicator_name = ?) and "
+            "coalesce(owner, '') = coalesce(?, '') order by year", (ind["plan"], ind["code"], ind["name"], ind["owner"]))
+        if years:
+            chosen = [t for t in targets if t["year"] in years]
+            missing_years += [y for y in years if y not in {t["year"] for t in targets}]
+        else:
+            chosen = targets
+        for t in chosen:
+            rows_out.append([ind["code"] or "", ind["name"], t["year"], t["value"] if t["value"] is not None else t["raw"]])
+            cited.append(t)
+        if chosen:
+            label = f"{ind['code']} «{ind['name']}»" if ind.get("code") else f"«{ind['name']}»"
+            lines.append(f"{label} ({ind['owner']}, {ind['plan']}): " + "; ".join(
+                f"meta {t['year']} = {fmt(t['value'], t['raw'])}" for t in chosen))
+    if not rows_out:
+        ind = indicators[0]
+        have = ctx.store.rows("select distinct year from targets where plan = ? and indicator_code = ? order by year",
+                              (ind["plan"], ind["code"]))
+        if have:
+            span = f"{have[0]['year']}–{have[-1]['year']}"
+            msg = (f"El {ind['plan']} no fija una meta para {', '.join(map(str, years))} del indicador "
+                   f"{ind['code'] or ''} «{ind['name']}»: sus logros esperados cubren {span}.")
+        else:
+            msg = (f"El texto del {ind['plan']} no contiene metas (logros esperados) para el indicador "
+                   f"{ind['code'] or ''} «{ind['name']}» ({ind['owner']}): el anexo de metas del documento "
+                   f"no lo incluye.")
+        return not_found(msg, "target", ctx.entities(plan=ind["plan"]))
+    text = "Metas (logros esperados): " + " | ".join(lines) + "."
+    if missing_years:
+        text += f" Sin meta en el documento para: {', '.join(map(str, sorted(set(missing_years))))}."
+    if others:
+        text += f" El código {codes[0]} existe también en {', '.join(others)}."
+    answer = Answer(text, intent="target", entities=ctx.entities(plan=indicators[0]["plan"]),
+                    columns=["Indicador", "Nombre", "Año", "Meta"], rows=rows_out)
+    return answer.cite(*cited[:6])
+
+
+def answer_baseline(ctx: Context) -> Answer | None:
+    codes = entity_codes(ctx) or [c for c in ctx.q.codes if c.startswith("I")]
+    plan, _ = target_plan(ctx, codes)
+    indicators = find_indicators(ctx, plan)
+    if not indicators:
+        return None
+    with_base = [i for i in indicators if i.get("baseline_value") is not None or i.get("baseline_raw")]
+    if not with_base:
+        ind = indicators[0]
+        return not_found(f"El {ind['plan']} no registra en su texto la línea de base del indicador "
+                         f"{ind['code'] or ''} «{ind['name']}».", "baseline", ctx.entities(plan=ind["plan"]))
+    parts, rows, cited = [], [], []
+    for i in with_base:
+        value = fmt(i["baseline_value"], i["baseline_raw"])
+        year = i.get("baseline_year") or "año no indicado"
+        parts.append(f"{i['code'] or ''} «{i['name']}» ({i['owner']}, {i['plan']}): línea de base {value} "
+                     f"(año {year})")
+        rows.append([i["code"] or "", i["name"], year, i["baseline_value"] if i["baseline_value"] is not None
+                     else i["baseline_raw"]])
+        cited.append({**i, "line_start": i.get("baseline_line_start") or i["line_start"],
+                      "line_end": i.get("baseline_line_end") or i["line_end"],
+                      "locator": i.get("baseline_locator") or i["locator"]})
+    answer = Answer("; ".join(parts) + ".", intent="baseline", entities=ctx.entities(plan=with_base[0]["plan"]),
+                    columns=["Indicador", "Nombre", "Año", "Línea de base"], rows=rows)
+    return answer.cite(*cited)
+
+
+# ---- indicators, responsibles, priorities, objectives ------------------------------------------
+
+def answer_indicator(ctx: Context) -> Answer | None:
+    codes = entity_codes(ctx) or [c for c in ctx.q.codes if c.startswith("I")]
+    plan, others = target_plan(ctx, codes)
+    indicators = find_indicators(ctx, plan)
+    if not indicators:
+        entity, _ = find_entity(ctx, plan)
+        if entity is None:
+            return None
+        indicators = [i for i in ctx.resolver.indicators if i["owner"] == entity["code"] and i["plan"] == entity["plan"]]
+        if not indicators:
+            return not_found(f"El documento no registra indicadores para {entity['code']} ({entity['plan']}).",
+                             "indicator", ctx.entities(plan=entity["plan"]))
+    owner = indicators[0]["owner"]
+    entity = (ctx.resolver.entity(owner, indicators[0]["plan"]) or [{}])[0]
+    head = f"{owner}" + (f" — {entity['title']}" if entity.get("title") else "") + f" ({indicators[0]['plan']})"
+    items = []
+    for i in indicators:
+        item = f"{i['code'] + ' ' if i.get('code') else ''}«{i['name']}»"
+        if i.get("formula"):
+            item += f"; fórmula: {i['formula']}"
+        items.append(item)
+    text = f"{head} se mide con: " + "; ".join(items) + "."
+    if others:
+        text += f" El código {owner} existe también en {', '.join(others)}."
+    rows = [[i.get("code") or "", i["name"], i.get("formula") or "", ", ".join(units(i))] for i in indicators]
+    answer = Answer(text, intent="indicator", entities=ctx.entities(plan=indicators[0]["plan"], code=owner),
+                    columns=["Código", "Indicador", "Fórmula", "Responsable"], rows=rows)
+    return answer.cite(*indicators[:6])
+
+
+def answer_responsible(ctx: Context) -> Answer | None:
+    codes = entity_codes(ctx)
+    plan, others = target_plan(ctx, codes)
+    if plan is None:
+        plan = ctx.resolver.plan_for_hint(ctx.q)
+    entity, close = find_entity(ctx, plan)
+    if entity is None:
+        if codes:
+            return not_found(f"{codes[0]} no figura{_plan_phrase(plan)}.", "responsible", ctx.entities())
+        return None
+    names = units(entity)
+    if not names:
+        owned = [i for i in ctx.resolver.indicators if i["owner"] == entity["code"] and i["plan"] == entity["plan"]]
+        names = list(dict.fromkeys(u for i in owned for u in units(i)))
+        cited = owned[:3]
+    else:
+        cited = [entity]
+    if not names:
+        return not_found(f"El documento no indica el responsable de {entity['code']} ({entity['plan']}).",
+                         "responsible", ctx.entities(plan=entity["plan"]))
+    text = (f"Responsable de {entity['code']} — {entity['title']} ({entity['plan']}): {'; '.join(names)}.")
+    if close:
+        text += " Otras coincidencias posibles: " + "; ".join(f"{c['code']} ({c['plan']})" for c in close) + "."
+    if others:
+        text += f" El código {entity['code']} existe también en {', '.join(others)}."
+    answer = Answer(text, intent="responsible", entities=ctx.entities(plan=entity["plan"], code=entity["code"]),
+                    columns=["Código", "Título", "Responsable"], rows=[[entity["code"], entity["title"], "; ".join(names)]])
+    answer.suggestions = [f"¿Qué indicadores tiene {entity['code']}?"]
+    return answer.cite(*cited)
+
+
+def answer_priority(ctx: Context) -> Answer | None:
+    q = ctx.q
+    codes = entity_codes(ctx)
+    plan, others = target_plan(ctx, codes)
+    if not codes:
+        return None
+    code = codes[0]
+    entity = (ctx.resolver.entity(code, plan) or [None])[0]
+    if entity is None:
+        return not_found(f"{code} no figura{_plan_phrase(plan)}.", "priority", ctx.entities())
+    children = [e for e in ctx.resolver.entities if e.get("parent") == code and e["plan"] == entity["plan"]]
+    wanted = re.search(r"prioridad\s*(?:n[°o.]?\s*)?(\d{1,2})\b", q.text)
+    if children and (wanted or code.startswith(("OEI", "OES")) and "accion" in q.text):
+        ranked = sorted((c for c in children if c.get("priority") is not None), key=lambda c: c["priority"])
+        if wanted:
+            ranked = [c for c in ranked if c["priority"] == int(wanted.group(1))] or ranked
+        if not ranked:
+            return not_found(f"El documento no asigna prioridades a las acciones de {code}.", "priority",
+                             ctx.entities(plan=entity["plan"]))
+        lead = ranked[0]
+        text = (f"En la ruta estratégica del {entity['plan']}, dentro de {code}, la acción con prioridad "
+                f"{lead['priority']} es {lead['code']} — {lead['title']}.")
+        rows = [[c["code"], c["priority"], c["title"], c.get("pgg") or ""] for c in ranked]
+        answer = Answer(text, intent="priority", entities=ctx.entities(plan=entity["plan"], code=code),
+                        columns=["AEI", "Prioridad", "Título", "Vinculación PGG"], rows=rows)
+        return answer.cite(*[_ruta(c) for c in ranked[:4]])
+    if entity.get("priority") is None:
+        return not_found(f"El documento no asigna una prioridad a {code} ({entity['plan']}).", "priority",
+                         ctx.entities(plan=entity["plan"]))
+    scope = f" dentro de {entity['parent']}" if entity.get("parent") else ""
+    text = f"{code} — {entity['title']} ({entity['plan']}) tiene prioridad {entity['priority']}{scope} en la ruta estratégica"
+    if entity.get("pgg"):
+        text += f"; vinculación con la PGG: {entity['pgg']}"
+    text += "."
+    if others:
+        text += f" El código {code} existe también en {', '.join(others)}."
+    answer = Answer(text, intent="priority", entities=ctx.entities(plan=entity["plan"], code=code),
+                    columns=["Código", "Prioridad", "Vinculación PGG"],
+                    rows=[[code, entity["priority"], entity.get("pgg") or "sin dato"]])
+    return answer.cite(_ruta(entity))
+
+
+def _ruta(e: dict[str, Any]) -> dict[str, Any]:
+    if e.get("ruta_line_start"):
+        return {**e, "line_start": e["ruta_line_start"], "line_end": e["ruta_line_end"], "locator": e["ruta_locator"]}
+    return e
+
+
+def answer_objective(ctx: Context) -> Answer | None:
+    codes = entity_codes(ctx)
+    plan, others = target_plan(ctx, codes)
+    entity, close = find_entity(ctx, plan)
+    if entity is None:
+        if codes:
+            return not_found(f"{codes[0]} no figura{_plan_phrase(plan)} en los documentos.", "objective", ctx.entities())
+        return None
+    kind = KIND_NAMES.get(entity["kind"], entity["kind"])
+    text = f"{entity['code']} ({kind}, {entity['plan']}): {entity['title']}"
+    if entity.get("results"):
+        text += f". Resultados esperados: {entity['results']}"
+    names = units(entity)
+    if names:
+        text += f". Responsables: {'; '.join(names)}"
+    text += "."
+    if others:
+        text += f" El código {entity['code']} existe también en {', '.join(others)}."
+    if close:
+        text += " Otras coincidencias: " + "; ".join(f"{c['code']} ({c['plan']})" for c in close) + "."
+    answer = Answer(text, intent="objective", entities=ctx.entities(plan=entity["plan"], code=entity["code"]))
+    answer.suggestions = [f"¿Qué indicadores tiene {entity['code']}?", f"¿Quién es responsable de {entity['code']}?"]
+    return answer.cite(entity)
+
+
+# ---- lists and counts over the plan structure -------------------------------------------------
+
+def answer_structure(ctx: Context) -> Answer | None:
+    """Counts and lists of objectives/actions: by plan, parent, tipo, unit in charge, with indicators."""
+    q = ctx.q
+    r = ctx.resolver
+    plan = r.plan_for_hint(q)
+    codes = entity_codes(ctx)
+    kind = _asked_kind(q.text, codes)
+    if plan is None and codes:
+        plan, _ = target_plan(ctx, codes)
+    if plan is None or kind is None or any(c.startswith(kind) and c.count(".") == kind.count("E") for c in codes):
+        return None
+    if kind in ("AEI", "AES") and any(c.startswith(kind) for c in codes):
+        return None
+    pool = [e for e in r.entities if e["plan"] == plan and e["kind"] == kind]
+    parent = next((c for c in codes if c.startswith(("OEI", "OES")) or c.endswith(".0")), None)
+    if parent and kind in ("AEI", "AES", "OEE"):
+        pool = [e for e in pool if e.get("parent") == parent]
+    unit = _unit_filter(q.raw, r, plan)
+    if unit:
+        pool = [e for e in pool if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in units(e))]
+    with_indicator = "indicador" in q.text
+    if not pool:
+        return None
+    pool.sort(key=lambda e: e["code"])
+    owned = {i["owner"] for i in r.indicators if i["plan"] == plan}
+    text_parts = [f"{len(pool)} {KIND_NAMES[kind]}{'es' if KIND_NAMES[kind].endswith('l') else 's'}"
+                  f"{' de ' + parent if parent else ''}{' a cargo de ' + unit if unit else ''} en el {plan}"]
+    tipos: dict[str, int] = {}
+    for e in pool:
+        if e.get("tipo"):
+            tipos[e["tipo"]] = tipos.get(e["tipo"], 0) + 1
+    if tipos and "tipo" in q.text:
+        text_parts.append(", ".join(f"{n} de {t}" for t, n in sorted(tipos.items())))
+    if with_indicator:
+        having = [e["code"] for e in pool if e["code"] in owned]
+        text_parts.append(f"con indicador: {', '.join(having) if having else 'ninguna'}")
+    text = "; ".join(text_parts) + ": " + ", ".join(e["code"] for e in pool) + "."
+    rows = [[e["code"], e["title"], e.get("tipo") or "", "; ".join(units(e)),
+             "sí" if e["code"] in owned else "no"] for e in pool]
+    answer = Answer(text, intent="list", entities=ctx.entities(plan=plan, kind=kind),
+                    columns=["Código", "Título", "Tipo", "Responsable", "Con indicador"], rows=rows)
+    return answer.cite(*pool[:8])
+
+
+def _asked_kind(text: str, codes: list[str]) -> str | None:
+    for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones")), ("OEI", ("oei", "objetivos")),
+                        ("AES", ("aes",)), ("OES", ("oes",)), ("OEE", ("objetivos especificos",))):
+        if re.search(rf"\b(?:{'|'.join(words)})\b", text):
+            if kind == "AEI" and any(c.startswith(("OES", "AES")) for c in codes):
+                return "AES"
+            if kind == "OEI" and any(c.startswith(("OES", "AES")) for c in codes):
+                return "OES"
+            return kind
+    return None
+
+
+def _unit_filter(raw: str, resolver: Any, plan: str) -> str | None:
+    """A responsible unit named in the question ("a cargo de la Dirección General de América")."""
+    m = re.search(r"(?:a cargo de|responsabilidad de|responsable|de la|del)\s+((?:la\s+)?(?:Direcci[oó]n|Oficina|"
+                  r"Unidad|Academia|Secretar[ií]a|Viceministerio)[^?,;.]*)", raw, re.I)
+    if not m:
+        return None
+    wanted = re.sub(r"^la\s+", "", m.group(1).strip(), flags=re.I)
+    wanted = re.sub(r"\s+en el .*$", "", wanted, flags=re.I)
+    return wanted

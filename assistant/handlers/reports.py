@@ -1,0 +1,322 @@
+"""What evaluation reports say: critical actions, recommendations, operational activities, counts
+stated in prose, and lists of actions by level or printed value."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from knowledge.stemming import STOPWORDS, stem, tokens
+from knowledge.text import fold
+
+from ..answer import METRIC_LABELS, Answer, fmt, not_found
+from ..resolve import QUESTION_WORDS, describe_period, period_key
+from . import Context
+
+STATUS_LABELS = {"en proceso": "en proceso", "ejecutado/culminado": "ejecutada/culminada",
+                 "no iniciado": "no iniciada", "sin información": "sin información"}
+
+
+def _loads(raw: str | None) -> list:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _report(ctx: Context, table: str, extra: str = "") -> dict[str, Any] | None:
+    """The report asked for, or the latest report that has rows in ``table``."""
+    chosen = ctx.resolver.report_for(ctx.q)
+    if chosen:
+        return chosen
+    for doc in reversed(ctx.resolver.report_docs):
+        if ctx.store.rows(f"select 1 from {table} where file = ? {extra} limit 1", (doc["file"],)):
+            return doc
+    return None
+
+
+def _no_report(ctx: Context, intent: str) -> Answer | None:
+    if ctx.q.years and not any(d["period"].startswith(str(y)) for d in ctx.resolver.report_docs for y in ctx.q.years):
+        periods = ", ".join(describe_period(d["period"]) for d in ctx.resolver.report_docs)
+        return not_found(f"No hay un informe de evaluación de {', '.join(map(str, ctx.q.years))} en el corpus; "
+                         f"los informes disponibles son: {periods}.", intent, ctx.entities())
+    return None
+
+
+# ---- critical actions -------------------------------------------------------------------------
+
+def answer_critical(ctx: Context) -> Answer | None:
+    missing = _no_report(ctx, "critical")
+    if missing:
+        return missing
+    doc = _report(ctx, "critical_actions")
+    if doc is None:
+        return not_found("Los informes del corpus no identifican acciones críticas.", "critical", ctx.entities())
+    rows = ctx.store.rows("select * from critical_actions where file = ? order by id", (doc["file"],))
+    if not rows:
+        return not_found(f"El informe de {describe_period(doc['period'])} no identifica acciones críticas.",
+                         "critical", ctx.entities())
+    codes = [c for c in ctx.q.codes if c.startswith("AEI")]
+    text = ctx.q.text
+    if codes:
+        rows = [r for r in rows if r["owner"] in codes]
+        if not rows:
+            return not_found(f"{', '.join(codes)} no figura entre las acciones críticas del informe de "
+                             f"{describe_period(doc['period'])}.", "critical", ctx.entities(period=doc["period"]))
+    elif re.search(r"\bno priorizad", text):
+        rows = [r for r in rows if not r["priorizado"]]
+    elif re.search(r"\bpriorizad", text):
+        rows = [r for r in rows if r["priorizado"]]
+    period = describe_period(doc["period"])
+    table = [[r["owner"], "sí" if r["priorizado"] else "no", r["reason"], ", ".join(_loads(r["aois"]))] for r in rows]
+    if len(rows) == 1:
+        r = rows[0]
+        figures = "; ".join(f"{f.get('context', '')}: {f.get('raw')}" for f in _loads(r["figures"]) if isinstance(f, dict))
+        aois = ", ".join(_loads(r["aois"]))
+        answer_text = (f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'}) figura como acción "
+                       f"crítica en el informe de {period}. Motivo: {r['reason']}")
+        if figures:
+            answer_text += f" Cifras citadas: {figures}."
+        if aois:
+            answer_text += f" Actividades operativas analizadas: {aois}."
+    else:
+        which = " no priorizados" if re.search(r"\bno priorizad", text) else ""
+        answer_text = (f"El informe de {period} identifica {len(rows)} acciones críticas{which}: "
+                       + ", ".join(f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'})"
+                                   for r in rows) + ".")
+    answer = Answer(answer_text, intent="critical", entities=ctx.entities(period=doc["period"]),
+                    columns=["AEI", "Priorizada", "Motivo", "Actividades (AOI)"], rows=table)
+    answer.suggestions = [f"¿Por qué {rows[0]['owner']} es crítica?", "¿Qué recomendaciones siguen en proceso?"]
+    return answer.cite(*rows)
+
+
+# ---- recommendations ----------------------------------------------------------------------------
+
+def answer_recommendations(ctx: Context) -> Answer | None:
+    if ctx.q.plan_hint in ("pesem", "sectorial"):
+        return None  # the follow-up matrices belong to the institutional evaluation reports
+    missing = _no_report(ctx, "recommendation")
+    if missing:
+        return missing
+    q = ctx.q
+    text = q.text
+    wants_new = bool(re.search(r"\bnuevas?\b|\bformula|\bpropone|\brecomienda el informe|\bque recomienda", text))
+    kind = "nueva" if wants_new and not q.statuses else "seguimiento"
+    doc = _report(ctx, "recommendations", f"and list_kind = '{kind}'")
+    if doc is None:
+        return not_found("Los informes del corpus no contienen recomendaciones.", "recommendation", ctx.entities())
+    rows = ctx.store.rows("select * from recommendations where file = ? and list_kind = ? order by number, id",
+                          (doc["file"], kind))
+    if not rows:
+        return not_found(f"El informe de {describe_period(doc['period'])} no tiene recomendaciones de ese tipo.",
+                         "recommendation", ctx.entities(period=doc["period"]))
+    unit = _unit_in(ctx.q.raw, rows)
+    if unit:
+        rows = [r for r in rows if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in _loads(r["responsible"]))]
+    total = len(rows)
+    statuses = q.statuses if kind == "seguimiento" else []
+    if statuses:
+        rows = [r for r in rows if r["status"] in statuses]
+    period = describe_period(doc["period"])
+    label = "de seguimiento (matriz de implementación)" if kind == "seguimiento" else "nuevas"
+    status_text = " o ".join(STATUS_LABELS.get(s, s) for s in statuses)
+    numbers = [str(r["number"]) for r in rows if r["number"] is not None]
+    if statuses:
+        head = (f"En el informe de {period}, {len(rows)} de {total} recomendaciones {label} figuran como "
+                f"{status_text}")
+    else:
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["status"] or "sin estado"] = counts.get(r["status"] or "sin estado", 0) + 1
+        head = f"El informe de {period} tiene {len(rows)} recomendaciones {label}"
+        if kind == "seguimiento":
+            head += " (" + ", ".join(f"{n} {STATUS_LABELS.get(s, s)}" for s, n in counts.items()) + ")"
+    if unit:
+        head += f" a cargo de {unit}"
+    body = ": " + "; ".join(f"N.º {r['number']}: {r['text'][:220]}" + (f" ({'; '.join(_loads(r['responsible']))})"
+                                                                       if r["responsible"] else "")
+                            for r in rows) if rows else ""
+    answer_text = head + (f" (números {', '.join(numbers)})" if numbers and statuses else "") + body + "."
+    columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
+    table = [[r["number"], r["text"], "; ".join(_loads(r["responsible"])), r["plazo_meses"],
+              r["status"] or ("sin estado (recomendación nueva)" if kind == "nueva" else "sin dato")] for r in rows]
+    answer = Answer(answer_text, intent="recommendation", entities=ctx.entities(period=doc["period"], list=kind),
+                    columns=columns, rows=table)
+    answer.suggestions = ["¿Qué recomendaciones están culminadas?", "¿Qué recomendaciones nuevas formula el informe anual?"]
+    return answer.cite(*rows[:8])
+
+
+def _unit_in(raw: str, rows: list[dict]) -> str | None:
+    names = {u for r in rows for u in _loads(r["responsible"])}
+    text = fold(raw)
+    best = max(names, key=lambda n: fuzz.partial_ratio(fold(n), text), default=None)
+    if best and len(best) > 12 and fuzz.partial_ratio(fold(best), text) >= 92 and fold(best).split()[0] in text:
+        return best
+    return None
+
+
+# ---- operational activities ---------------------------------------------------------------------
+
+def answer_activity(ctx: Context) -> Answer | None:
+    q = ctx.q
+    if q.aois:
+        rows = ctx.store.rows(f"select * from activities where aoi in ({','.join('?' * len(q.aois))}) order by id",
+                              tuple(q.aois))
+        if not rows:
+            crit = ctx.store.rows("select * from critical_actions where " +
+                                  " or ".join("aois like ?" for _ in q.aois), tuple(f"%{a}%" for a in q.aois))
+            if crit:
+                r = crit[0]
+                answer = Answer(f"{', '.join(q.aois)} se cita entre las actividades de la acción crítica {r['owner']} "
+                                f"({describe_period(r['period'])}): {r['reason']}", intent="activity",
+                                entities=ctx.entities(period=r["period"]))
+                return answer.cite(r)
+            return not_found(f"No encontré la actividad operativa {', '.join(q.aois)} en los documentos.", "activity",
+                             ctx.entities())
+        lead = rows[0]
+        answer_text = "; ".join(f"{r['aoi']} — {r['description']} ({r['owner']}): avance físico "
+                                f"{fmt(r['avance_fisico'], r['raw'])}% en {describe_period(r['period'])}"
+                                for r in rows) + "."
+        if "(*)" in (lead.get("raw") or ""):
+            answer_text += " El valor está marcado con (*) en el informe."
+        answer = Answer(answer_text, intent="activity", entities=ctx.entities(period=lead["period"]),
+                        columns=["AOI", "Descripción", "AEI", "Avance físico (%)", "Período"],
+                        rows=[[r["aoi"], r["description"], r["owner"], r["avance_fisico"], r["period"]] for r in rows])
+        return answer.cite(*rows)
+    codes = [c for c in q.codes if c.startswith("AEI")]
+    if not codes:
+        return None
+    code = codes[0]
+    doc = ctx.resolver.report_for(q)
+    sql = "select * from activities where owner = ?"
+    params: list[Any] = [code]
+    if doc:
+        sql += " and file = ?"
+        params.append(doc["file"])
+    rows = ctx.store.rows(sql + " order by id", tuple(params))
+    msql = "select * from measurements where owner = ? and metric = 'ejecucion_fisica'"
+    mparams: list[Any] = [code]
+    if doc:
+        msql += " and file = ?"
+        mparams.append(doc["file"])
+    averages = ctx.store.rows(msql + " order by id", tuple(mparams))
+    if not rows and not averages:
+        return None
+    parts = []
+    if averages:
+        parts.append("; ".join(f"ejecución física promedio de las actividades operativas de {code} en "
+                               f"{describe_period(a['period'])}: {fmt(a['value'], a['raw'])}%" + (
+                                   f" ({a['locator']})" if len(averages) > 1 else "") for a in averages))
+    if rows:
+        parts.append("actividades: " + "; ".join(f"{r['aoi']} {r['description']} {fmt(r['avance_fisico'], r['raw'])}%"
+                                                 for r in rows))
+    answer = Answer(". ".join(parts) + ".", intent="activity", entities=ctx.entities(code=code),
+                    columns=["AOI", "Descripción", "Avance físico (%)", "Período"],
+                    rows=[[r["aoi"], r["description"], r["avance_fisico"], r["period"]] for r in rows] or None)
+    if len(averages) > 1 and len({a["value"] for a in averages}) > 1:
+        answer.text += " Atención: el informe da cifras distintas en dos lugares; se muestran ambas con su fuente."
+    return answer.cite(*averages, *rows)
+
+
+# ---- counts stated in prose ----------------------------------------------------------------------
+
+def _noun_after(sentence: str, raw: str) -> str:
+    i = sentence.find(raw)
+    if i < 0:
+        return ""
+    return " ".join(sentence[i + len(raw):].split()[:6])
+
+
+def _question_stems(ctx: Context) -> list[str]:
+    return [t for t in tokens(ctx.q.text) if t not in STOPWORDS and t not in QUESTION_WORDS and len(t) > 2
+            and not t.isdigit() and t not in ("cuantos", "cuantas", "evaluacion", "mitad", "informe")]
+
+
+def _overlap(words: list[str], text: str) -> float:
+    have = tokens(text)
+    have_stems = {stem(t) for t in have}
+    score = 0.0
+    for w in words:
+        if stem(w) in have_stems:
+            score += 1
+        elif any(fuzz.ratio(w, h) >= 85 for h in have if len(h) > 3):
+            score += 0.8
+    return score / max(len(words), 1)
+
+
+def answer_count_statement(ctx: Context) -> Answer | None:
+    """"¿Cuántos X …?" answered from a count the report states in prose."""
+    words = _question_stems(ctx)
+    if not words:
+        return None
+    docs = ctx.resolver.report_docs
+    wanted = [d for d in docs if (ctx.q.semester and d["period"].endswith(f"S{ctx.q.semester}"))]
+    if "anual" in ctx.q.text:
+        wanted += [d for d in docs if re.fullmatch(r"\d{4}", d["period"])]
+    if not wanted:
+        single = ctx.resolver.report_for(ctx.q)
+        wanted = [single] if single else []
+    files = [d["file"] for d in wanted] or None
+    sql = "select * from statements where topic = 'conteo'"
+    rows = ctx.store.rows(sql + (f" and file in ({','.join('?' * len(files))})" if files else ""), tuple(files or ()))
+    best: dict[str, tuple[float, dict]] = {}
+    for r in rows:
+        noun = _noun_after(r["sentence"], r["raw"])
+        score = 0.7 * _overlap(words[:6], noun) + 0.3 * _overlap(words, r["sentence"])
+        if score >= 0.45 and (r["file"] not in best or score > best[r["file"]][0]):
+            best[r["file"]] = (score, r)
+    if not best:
+        return None
+    chosen = [best[f][1] for f in sorted(best, key=lambda f: period_key(next(
+        (d["period"] for d in docs if d["file"] == f), "")))]
+    parts = [f"{fmt(r['value'], r['raw'])} según el informe de {describe_period(r['period'])} («{r['sentence'][:240]}»)"
+             for r in chosen]
+    answer = Answer("; ".join(parts) + ".", intent="count", entities=ctx.entities(),
+                    columns=["Informe", "Cifra", "Texto"],
+                    rows=[[describe_period(r["period"]), r["value"], r["sentence"]] for r in chosen])
+    return answer.cite(*chosen)
+
+
+# ---- lists of actions/objectives by level or printed value ---------------------------------------
+
+LEVEL_WORDS = ("alto", "medio", "bajo", "bueno")
+
+
+def answer_measure_list(ctx: Context) -> Answer | None:
+    q = ctx.q
+    text = q.text
+    level = next((w for w in LEVEL_WORDS if re.search(rf"\b(desempeno|nivel|avance)\s+{w}\b|\b{w}s?\b", text)), None)
+    non_value = re.search(r"\b(nc|nd)\b", text)
+    if not level and not non_value:
+        return None
+    kind = "OEI" if re.search(r"\b(objetivos?|oei)\b", text) else "AEI"
+    doc = ctx.resolver.report_for(q) or ctx.resolver.latest_report()
+    if doc is None:
+        return None
+    if non_value:
+        metric = "avance_pei" if "pei" in text else ("avance_poi" if "poi" in text else None)
+        sql = "select * from measurements where file = ? and upper(raw) = ? and owner like ?"
+        params: list[Any] = [doc["file"], non_value.group(1).upper(), f"{kind}%"]
+        if metric:
+            sql += " and metric = ?"
+            params.append(metric)
+        rows = ctx.store.rows(sql + " order by owner", tuple(params))
+        what = f"«{non_value.group(1).upper()}»" + (f" en el {METRIC_LABELS[metric]}" if metric else "")
+    else:
+        rows = ctx.store.rows("select * from measurements where file = ? and metric = 'nivel' and owner like ? "
+                              "order by owner", (doc["file"], f"{kind}%"))
+        rows = [r for r in rows if level in fold(r["raw"] or "")]
+        what = f"nivel/desempeño {level}"
+    if not rows:
+        return None
+    codes = list(dict.fromkeys(r["owner"] for r in rows))
+    answer = Answer(f"En el informe de {describe_period(doc['period'])}, figuran con {what}: {', '.join(codes)}.",
+                    intent="list", entities=ctx.entities(period=doc["period"]),
+                    columns=["Código", "Medida", "Valor impreso"],
+                    rows=[[r["owner"], METRIC_LABELS.get(r["metric"], r["metric"]), r["raw"]] for r in rows])
+    return answer.cite(*rows)
+
