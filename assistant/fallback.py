@@ -19,7 +19,7 @@ from .answer import Answer
 from .resolve import QUESTION_WORDS
 
 MIN_COVERAGE = 0.6
-ANSWER_KINDS = ("paragraph", "list", "row")
+ANSWER_KINDS = ("paragraph", "list", "row", "footnote")
 
 
 @lru_cache(maxsize=4)

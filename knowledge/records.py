@@ -23,6 +23,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     "entities": {
         "plan": str, "kind": str, "code": str, "title": str, "parent": str, "tipo": str,
         "priority": int, "responsible": str, "pgg": str, "source_file": str, "results": str,
+        "responsible_direct": str, "responsible_subsidiary": str, "title_variants": str,
         # where the priority / PGG link was read (the ruta estratégica), when not the row's own lines
         "ruta_line_start": int, "ruta_line_end": int, "ruta_locator": str, **PROVENANCE,
     },
@@ -30,7 +31,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     "indicators": {
         "plan": str, "owner": str, "code": str, "name": str, "sentido": str, "agregacion": str,
         "unit": str, "responsible": str, "baseline_year": int, "baseline_value": float,
-        "baseline_raw": str, "formula": str,
+        "baseline_raw": str, "formula": str, "fuente": str, "ue": str,
         # where the baseline was read (an annex), when not the row's own lines
         "baseline_line_start": int, "baseline_line_end": int, "baseline_locator": str, **PROVENANCE,
     },

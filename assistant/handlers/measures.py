@@ -63,9 +63,12 @@ def answer_avance(ctx: Context) -> Answer | None:
                          ctx.entities())
     rows = measurements(ctx, code, plan)
     if not rows:
-        where = f" Sí figura en: {', '.join(others)}." if others else ""
-        return not_found(f"Los documentos no registran valores medidos ni avance para {code} en el {plan} "
-                         f"(es un plan, no un informe de seguimiento).{where}", "avance", ctx.entities(plan=plan))
+        measured_plans = {r["plan"] for r in ctx.store.rows("select plan from measurements")}
+        reports = ", ".join(sorted(measured_plans)) or "ninguno"
+        where = f" El código figura también en: {', '.join(others)}." if others else ""
+        return not_found(f"Los documentos no registran valores medidos ni avance para {code} en el {plan}; "
+                         f"los informes de seguimiento del corpus miden: {reports}.{where}", "avance",
+                         ctx.entities(plan=plan))
     if any(r["year"] and not r["period"] for r in rows) or all(r["year"] for r in rows if r["metric"] != "nivel") \
             and any(r["metric"] == "avance_tipo2" or r["metric"] == "valor_obtenido" for r in rows) \
             and not any((r["period"] or "").endswith(("S1", "S2")) for r in rows):

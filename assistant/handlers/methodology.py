@@ -68,8 +68,9 @@ def _why(ctx: Context) -> Answer | None:
     files = [doc["file"]] if doc else None
     number = code.split(".", 1)[1]
     hits = best_passages(ctx.store, ctx.q.raw, files, limit=12)
-    mentioning = [h for h in hits if code in h["text"] or number in h["text"] or code in (h.get("section") or "")]
-    chosen = (mentioning or hits)[:2]
+    relevant = [h for h in hits if h["coverage"] >= 0.5 or code in h["text"] or number in h["text"]]
+    relevant.sort(key=lambda h: -h["coverage"])
+    chosen = relevant[:2]
     measured = ctx.store.rows("select * from measurements where owner = ? and file = ? and sentido is not null",
                               (code, doc["file"])) if doc else []
     if not chosen and not measured:

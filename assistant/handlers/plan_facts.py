@@ -14,6 +14,9 @@ from knowledge.text import fold
 from ..answer import Answer, fmt, not_found
 from . import Context
 
+KIND_PLURALS = {"OEI": "objetivos estratégicos institucionales", "AEI": "acciones estratégicas institucionales",
+                "OES": "objetivos estratégicos sectoriales", "AES": "acciones estratégicas sectoriales",
+                "OEG": "objetivos estratégicos generales", "OEE": "objetivos específicos"}
 KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estratégica institucional",
               "OES": "objetivo estratégico sectorial", "AES": "acción estratégica sectorial",
               "OEG": "objetivo estratégico general", "OEE": "objetivo específico"}
@@ -337,7 +340,7 @@ def answer_structure(ctx: Context) -> Answer | None:
         return None
     pool.sort(key=lambda e: e["code"])
     owned = {i["owner"] for i in r.indicators if i["plan"] == plan}
-    text_parts = [f"{len(pool)} {KIND_NAMES[kind]}{'es' if KIND_NAMES[kind].endswith('l') else 's'}"
+    text_parts = [f"{len(pool)} {KIND_PLURALS[kind] if len(pool) != 1 else KIND_NAMES[kind]}"
                   f"{' de ' + parent if parent else ''}{' a cargo de ' + unit if unit else ''} en el {plan}"]
     tipos: dict[str, int] = {}
     for e in pool:

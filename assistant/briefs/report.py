@@ -1,0 +1,250 @@
+"""The brief of an evaluation report: levels per objective, the actions' avance, the critical
+actions with their reasons, and the status of the recommendations it follows up."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+from .data import Catalog, metric_label, metric_unit, resolve_period
+from .escape import shorten
+from .matrix import (
+    DONE,
+    STATUS_ORDER,
+    UpdatesFor,
+    aggregate_sources,
+    load_threads,
+    status_label,
+    units_of,
+)
+from .model import MISSING, Brief, Chart, Facts, Section, Source, Table, Text, fmt_number, safe_filename, source_of
+
+OBJECTIVE_METRICS = ("avance_tipo1", "avance_tipo2", "avance", "nivel", "aei_alto", "aei_medio", "aei_bajo",
+                     "aei_total")
+ACTION_METRICS = ("avance_pei", "avance_poi", "ejecucion_fisica", "avance_tipo1", "avance", "avance_corregido",
+                  "avance_tipo2", "nivel")
+LEVELS = ("aei_alto", "aei_medio", "aei_bajo")
+
+
+def report_brief(cat: Catalog, period_wanted: str | None, today: date,
+                 updates_for: UpdatesFor | None = None) -> Brief:
+    docs = resolve_period(cat, period_wanted)
+    period = docs[0]["period"]
+    files = [d["file"] for d in docs]
+    plan = docs[0]["plan"]
+    marks = ",".join("?" * len(files))
+    measurements = cat.rows(f"select * from measurements where file in ({marks}) order by owner, line_start, id",
+                            tuple(files))
+    critical = cat.rows(f"select * from critical_actions where file in ({marks}) order by line_start", tuple(files))
+    activities = cat.rows(f"select count(*) n, min(line_start) lo, max(line_end) hi, file, locator from activities"
+                          f" where file in ({marks}) group by file, locator", tuple(files))
+    titles = _entity_titles(cat, plan)
+    brief = Brief(
+        kind="informe", plan=plan, period=period,
+        title=f"Informe de evaluación {period}",
+        subtitle=f"{docs[0]['title']} · {plan or MISSING} · período {period}",
+        filename=safe_filename("brief", "informe", period),
+    )
+    brief.sections.append(_sheet(cat, docs, measurements, critical, activities))
+    objectives = [m for m in measurements if m["owner"] and m["owner"][:1] == "O"]
+    actions = [m for m in measurements if m["owner"] and m["owner"][:1] != "O"]
+    if objectives:
+        brief.sections.append(_objectives(cat, objectives, titles))
+    brief.sections.append(_actions(cat, actions, titles))
+    brief.sections.append(_critical(cat, critical, period))
+    brief.sections.append(_recommendations(cat, files, today, updates_for))
+    return brief
+
+
+def _entity_titles(cat: Catalog, plan: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in cat.rows("select code, title from entities where plan = ? order by file, line_start", (plan,)):
+        if e["title"]:
+            out.setdefault(e["code"], e["title"])
+    return out
+
+
+def _doc_source(cat: Catalog, doc: dict[str, Any]) -> Source:
+    return Source(doc["file"], cat.titles.get(doc["file"], doc["file"]), "documento completo")
+
+
+def _sheet(cat: Catalog, docs: list[dict], measurements: list[dict], critical: list[dict],
+           activities: list[dict]) -> Section:
+    facts = Facts()
+    for doc in docs:
+        src = [_doc_source(cat, doc)]
+        facts.add("Documento", doc["title"], src)
+        facts.add("Tipo", doc["kind"], src)
+        facts.add("Plan evaluado", doc["plan"], src)
+        facts.add("Fecha del informe", doc["date"] or None, src)
+    owners = {m["owner"] for m in measurements if m["owner"]}
+    facts.add("Objetivos con mediciones", str(sum(o[:1] == "O" for o in owners)) if owners else None,
+              aggregate_sources(cat, [m for m in measurements if (m["owner"] or "")[:1] == "O"])[:4])
+    facts.add("Acciones estratégicas con mediciones", str(sum(o[:1] != "O" for o in owners)) if owners else None,
+              aggregate_sources(cat, [m for m in measurements if (m["owner"] or "")[:1] != "O"])[:4])
+    facts.add("Acciones críticas señaladas", str(len(critical)), aggregate_sources(cat, critical)[:2])
+    if activities:
+        total = sum(a["n"] for a in activities)
+        srcs = [Source(a["file"], cat.titles.get(a["file"], a["file"]), a["locator"] or "", a["lo"], a["hi"])
+                for a in activities][:3]
+        facts.add("Actividades operativas con avance físico en tablas", str(total), srcs)
+    note = Text("Conteos hechos sobre los registros extraídos del informe; las cifras que el informe declara "
+                "figuran en las tablas siguientes con su fuente.", style="note")
+    return Section("Ficha del informe", [facts, note])
+
+
+def _pivot(rows: list[dict], metrics: tuple[str, ...]) -> tuple[dict[str, dict[str, dict]], list[str]]:
+    """owner → metric → first row, and the metrics that have at least one row."""
+    per: dict[str, dict[str, dict]] = defaultdict(dict)
+    for m in rows:
+        if m["metric"] in metrics:
+            per[m["owner"]].setdefault(m["metric"], m)
+    present = [x for x in metrics if any(x in v for v in per.values())]
+    return per, present
+
+
+def _cell(m: dict | None) -> str | None:
+    if m is None:
+        return None
+    if m["metric"] == "nivel":
+        return (m.get("raw") or "").strip() or None
+    if m.get("value") is None:
+        raw = (m.get("raw") or "").strip()
+        return f"{MISSING} ({raw})" if raw and len(raw) <= 12 else None
+    return fmt_number(m["value"], metric_unit(m["metric"]))
+
+
+def _objectives(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
+    per, present = _pivot(rows, OBJECTIVE_METRICS)
+    owners = sorted(per)
+    table = Table(["Objetivo", *[metric_label(x) for x in present]], widths=[4.2, *[1.1] * len(present)])
+    for owner in owners:
+        name = f"{owner} {shorten(titles.get(owner, ''), 90)}".strip()
+        table.add([name, *[_cell(per[owner].get(x)) for x in present]],
+                  list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
+    blocks: list = [table]
+    if any(x in present for x in LEVELS):
+        series = [(metric_label(x).replace("AEI con avance ", "").capitalize(),
+                   [per[o][x]["value"] if x in per[o] else None for o in owners]) for x in LEVELS if x in present]
+        sources = aggregate_sources(cat, [m for o in owners for x in LEVELS if (m := per[o].get(x))])
+        blocks.append(Chart("Acciones estratégicas por nivel de avance, por objetivo", owners, series, unit="",
+                            sources=sources, stacked=True))
+        totals = {x: sum(per[o][x]["value"] or 0 for o in owners if x in per[o]) for x in LEVELS if x in present}
+        facts = Facts()
+        for x, v in totals.items():
+            facts.add(f"{metric_label(x)} (suma de la tabla)", fmt_number(v), sources)
+        blocks.append(facts)
+    main = next((x for x in ("avance_tipo1", "avance_tipo2", "avance") if x in present), None)
+    if main:
+        values = [per[o][main]["value"] if main in per[o] else None for o in owners]
+        if sum(v is not None for v in values) >= 2:
+            blocks.append(Chart(f"{metric_label(main)} por objetivo (%)", owners, [(metric_label(main), values)],
+                                sources=aggregate_sources(cat, [per[o][main] for o in owners if main in per[o]]),
+                                reference=100.0))
+    return Section("Objetivos estratégicos", blocks)
+
+
+def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
+    section = Section("Acciones estratégicas")
+    per, present = _pivot(rows, ACTION_METRICS)
+    if not per:
+        section.blocks.append(Text(f"{MISSING}: el índice no tiene mediciones por acción para este informe."))
+        return section
+    owners = sorted(per)
+    table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present]],
+                  widths=[4.0, *[1.05] * len(present)])
+    for owner in owners:
+        name = f"{owner} {shorten(titles.get(owner, ''), 80)}".strip()
+        table.add([name, *[_cell(per[owner].get(x)) for x in present]],
+                  list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
+    section.blocks.append(table)
+    main = next((x for x in ("avance_pei", "avance_tipo1", "avance", "avance_tipo2") if x in present), None)
+    if main:
+        with_value = [o for o in owners if main in per[o]]
+        values = [per[o][main]["value"] for o in with_value]
+        section.blocks.append(Chart(f"{metric_label(main)} por acción estratégica (%)", with_value,
+                                    [(metric_label(main), values)], reference=100.0,
+                                    sources=aggregate_sources(cat, [per[o][main] for o in with_value])))
+        missing = [o for o in with_value if per[o][main]["value"] is None]
+        if missing:
+            section.blocks.append(Text(f"{MISSING} en el gráfico ({', '.join(missing)}): el informe no da un valor "
+                                       "numérico.", style="note"))
+    levels = Counter((per[o]["nivel"].get("raw") or "").strip() for o in owners if "nivel" in per[o])
+    if levels:
+        section.blocks.append(Chart("Acciones por nivel declarado en el texto", list(levels),
+                                    [("Acciones", [float(v) for v in levels.values()])], unit="",
+                                    sources=aggregate_sources(cat, [per[o]["nivel"] for o in owners
+                                                                    if "nivel" in per[o]])))
+    return section
+
+
+def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:
+    section = Section("Acciones críticas")
+    if not rows:
+        section.blocks.append(Text(f"{MISSING}: el índice no registra acciones críticas para el período {period}."))
+        return section
+    table = Table(["Acción", "Priorizada", "Motivo según el informe", "AOI señaladas"], widths=[1.2, 1.0, 6.4, 1.9])
+    for c in rows:
+        pri = {1: "sí", 0: "no"}.get(c.get("priorizado"))
+        table.add([c["owner"], pri, shorten(c.get("reason"), 430), ", ".join(units_of(c.get("aois"))) or None],
+                  [source_of(c, cat.titles)])
+    section.blocks.append(table)
+    return section
+
+
+def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: UpdatesFor | None) -> Section:
+    section = Section("Recomendaciones")
+    marks = ",".join("?" * len(files))
+    rows = cat.rows(f"select * from recommendations where file in ({marks}) order by list_kind desc, line_start",
+                    tuple(files))
+    if not rows:
+        section.blocks.append(Text(f"{MISSING}: el índice no tiene recomendaciones de este informe."))
+        return section
+    current = {}
+    for t in load_threads(cat, today, updates_for):
+        for r in t.rows():
+            current[r["id"]] = t
+    followed = [r for r in rows if r.get("list_kind") != "nueva"]
+    new = [r for r in rows if r.get("list_kind") == "nueva"]
+    if followed:
+        counts = Counter(r.get("status") for r in followed)
+        present = [s for s in STATUS_ORDER if counts.get(s)] + [s for s in counts if s not in STATUS_ORDER]
+        sources = aggregate_sources(cat, followed)
+        facts = Facts()
+        for s in present:
+            facts.add(f"{status_label(s)} (según el informe)", str(counts[s]), sources)
+        done = counts.get(DONE, 0)
+        facts.add("Ejecutadas o culminadas", f"{done} de {len(followed)} ({done / len(followed) * 100:.1f}%)",
+                  sources)
+        section.blocks.append(facts)
+        section.blocks.append(Chart("Recomendaciones en seguimiento por estado", [status_label(s) for s in present],
+                                    [("Recomendaciones", [float(counts[s]) for s in present])], unit="",
+                                    sources=sources))
+        table = Table(["N.°", "Recomendación", "Responsable", "Estado en el informe", "Estado actual"],
+                      widths=[0.6, 4.6, 2.4, 1.3, 1.6], caption="Recomendaciones en seguimiento")
+        for r in followed:
+            t = current.get(r["id"])
+            now = None
+            if t is not None and t.row["id"] != r["id"] or t is not None and t.updates:
+                now = f"{status_label(t.status)} ({'app' if t.updates else t.period})"
+            table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
+                       "; ".join(units_of(r.get("responsible"))) or None,
+                       r.get("status_raw") or status_label(r.get("status")), now or "sin cambios posteriores"],
+                      [source_of(r, cat.titles)])
+        section.blocks.append(table)
+    if new:
+        table = Table(["N.°", "Recomendación nueva", "Responsable", "Plazo", "Estado actual"],
+                      widths=[0.6, 4.8, 2.6, 0.9, 1.6], caption="Recomendaciones que formula el informe")
+        for r in new:
+            t = current.get(r["id"])
+            now = None
+            if t is not None and (t.row["id"] != r["id"] or t.updates):
+                now = f"{status_label(t.status)} ({'app' if t.updates else t.period})"
+            plazo = fmt_number(r.get("plazo_meses"))
+            table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
+                       "; ".join(units_of(r.get("responsible"))) or None,
+                       f"{plazo} meses" if plazo else None, now or "sin seguimiento aún"],
+                      [source_of(r, cat.titles)])
+        section.blocks.append(table)
+    return section

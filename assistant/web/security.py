@@ -1,0 +1,175 @@
+"""Web security: the session key and cookie flags, CSRF on every state change, sign-in state and
+the optional "reading needs an account" guard (PLANES_PUBLIC_READ=0)."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+
+from ..errors import UserError
+from ..tracker.accounts import User, get_user
+
+DEV_ENVS = ("development", "desarrollo", "testing", "test")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Stateless endpoints anyone may call without a token: they read, they do not change anything.
+CSRF_EXEMPT = {"api.ask", "api.search", "api.healthz", "api.readyz"}
+# Reachable without an account even when reading needs one.
+OPEN_ENDPOINTS = {"static", "auth.login", "auth.login_post", "auth.session_get", "auth.session_post",
+                  "api.healthz", "api.readyz"}
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration (message in Spanish)."""
+
+
+def is_development(app: Flask) -> bool:
+    return bool(app.debug or app.testing or os.environ.get("PLANES_ENV", "production").lower() in DEV_ENVS)
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in ("0", "no", "false", "falso", "off")
+
+
+def init_security(app: Flask) -> None:
+    dev = is_development(app)
+    _secret_key(app, dev)
+    app.config.setdefault("SESSION_COOKIE_NAME", "planes_sesion")
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+    )
+    # Secure cookies need HTTPS; plain-HTTP development keeps them off (PLANES_COOKIE_SECURE overrides).
+    app.config.setdefault("SESSION_COOKIE_SECURE", _flag(os.environ.get("PLANES_COOKIE_SECURE"), not dev))
+    app.config.setdefault("PLANES_PUBLIC_READ", _flag(os.environ.get("PLANES_PUBLIC_READ"), True))
+    app.config.setdefault("PLANES_TZ", os.environ.get("PLANES_TZ", "America/Lima"))
+    app.extensions.setdefault("csrf_exempt", set(CSRF_EXEMPT))
+    app.before_request(_csrf_protect)
+    app.before_request(_read_guard)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"current_user": current_user()})
+
+
+def _secret_key(app: Flask, dev: bool) -> None:
+    if app.config.get("SECRET_KEY"):
+        if not dev and len(app.config["SECRET_KEY"]) < 32:
+            raise ConfigError("PLANES_SECRET_KEY es demasiado corta: use al menos 32 caracteres aleatorios.")
+        return
+    if not dev:
+        raise ConfigError("Falta PLANES_SECRET_KEY (clave de sesión). Defínala con al menos 32 caracteres "
+                          "aleatorios, p. ej. `python -c 'import secrets; print(secrets.token_hex(32))'`, "
+                          "o use PLANES_ENV=development para desarrollo local.")
+    if app.testing:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    # Development under gunicorn: every worker must sign sessions with the same key, so it is kept
+    # in a file next to the editor database (created once, readable only by its owner).
+    path = Path(app.config["PLANES_UPDATES_DB"]).with_name(".planes-clave-sesion")
+    app.config["SECRET_KEY"] = _shared_dev_key(path)
+
+
+def _shared_dev_key(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC, 0o600)
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+# ---- CSRF --------------------------------------------------------------------------------------------
+
+def csrf_token() -> str:
+    """This session's token (forms carry it as csrf_token, scripts as the X-CSRF-Token header)."""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def rotate_session() -> None:
+    """A fresh session (and CSRF token) at sign-in and sign-out, against session fixation."""
+    session.clear()
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def _csrf_protect():
+    if request.method in SAFE_METHODS or request.endpoint in current_app.extensions["csrf_exempt"]:
+        return None
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        raise UserError("Origen de la solicitud no permitido.", "origen_no_permitido", 403)
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise UserError("Origen de la solicitud no permitido.", "origen_no_permitido", 403)
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise UserError("Falta el token CSRF o no es válido; recargue la página e intente de nuevo.",
+                        "csrf_invalido", 403)
+    return None
+
+
+# ---- who is signed in -----------------------------------------------------------------------------------
+
+def current_user() -> User | None:
+    """The signed-in user, checked against the database (a disabled account or a changed
+    password ends the session)."""
+    if "user" in g:
+        return g.user
+    user = None
+    name = session.get("user")
+    if name:
+        user = get_user(Path(current_app.config["PLANES_UPDATES_DB"]), name)
+        if user is None or not user.active or user.session_epoch != session.get("epoch"):
+            session.pop("user", None)
+            session.pop("epoch", None)
+            user = None
+    g.user = user
+    return user
+
+
+def sign_in(user: User) -> None:
+    rotate_session()
+    session.permanent = True
+    session["user"] = user.name
+    session["epoch"] = user.session_epoch
+    g.user = user
+
+
+def sign_out() -> None:
+    rotate_session()
+    g.user = None
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only local paths: no open redirect through ?siguiente=."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _read_guard():
+    if current_app.config["PLANES_PUBLIC_READ"] or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if current_user() is not None:
+        return None
+    if wants_json():
+        raise UserError("Debe iniciar sesión para consultar este servicio.", "no_autenticado", 401)
+    return redirect(url_for("auth.login", siguiente=request.full_path.rstrip("?")))
