@@ -1,24 +1,33 @@
 """Extractive answers from the best passages when no intent covers a question.
 
-Rule for ``found``: the best passage (never a bare heading or caption) must contain question
-words carrying at least ``MIN_COVERAGE`` of the question's information (IDF-weighted share of
-its content stems, words every document uses weigh little). Otherwise the passages are offered as
-reading, with ``found: false``.
+Rule for ``found``: the best passage (never a bare heading or caption) must
+- contain question words carrying at least ``MIN_COVERAGE`` of the question's information
+  (IDF-weighted share of its content stems: words every document uses weigh little);
+- mention every year the question names (in its text, or as its document's period);
+- hold a figure when the question asks for a quantity ("cuánto", "cuántos", "qué porcentaje").
+Otherwise the passages are offered as reading, with ``found: false``.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import Any
 
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store, locator
+from knowledge.text import fold
 
 from .answer import Answer
 from .resolve import QUESTION_WORDS
 
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.5
+# Connective words of a question that no answer needs to repeat.
+FILLER = frozenset("respecto considerando teniendo cuenta acerca relacion referente mencionado indica dice hay "
+                   "puedes podria quiero saber explica explicame".split())
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+QUANTITY_RE = re.compile(r"\b(cuanto|cuanta|cuantos|cuantas|que porcentaje|que cantidad|cual fue el (valor|monto))\b")
 ANSWER_KINDS = ("paragraph", "list", "row", "footnote")
 
 
@@ -39,7 +48,8 @@ def _idf(store: Store) -> tuple[dict[str, int], int]:
 
 def question_stems(question: str) -> list[str]:
     return list(dict.fromkeys(stem(t) for t in tokens(question)
-                              if t not in STOPWORDS and t not in QUESTION_WORDS and (len(t) > 2 or t.isdigit())))
+                              if t not in STOPWORDS and t not in QUESTION_WORDS and t not in FILLER
+                              and (len(t) > 2 or t.isdigit())))
 
 
 def coverage(store: Store, question: str, text: str) -> float:
@@ -56,8 +66,22 @@ def coverage(store: Store, question: str, text: str) -> float:
     return sum(weight(s) for s in wanted if s in have) / total if total else 0.0
 
 
+def answers_constraints(store: Store, question: str, passage: dict) -> bool:
+    folded = fold(question)
+    doc = store.document(passage["file"]) or {}
+    context = f"{passage['text']} {doc.get('period') or ''} {doc.get('plan') or ''}"
+    for year in YEAR_RE.findall(folded):
+        if year not in context:
+            return False
+    if QUANTITY_RE.search(folded):
+        numbers = [n for n in re.findall(r"\d+(?:[.,]\d+)?", passage["text"]) if n not in folded]
+        if not numbers:
+            return False
+    return True
+
+
 def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3) -> list[dict]:
-    hits = store.search(question, limit=12, files=files)
+    hits = store.search(question, limit=40, files=files)
     answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
     pool = answers or hits
     for h in pool:
@@ -73,7 +97,7 @@ def passage_answer(store: Store, question: str, files: list[str] | None = None, 
     if not shown:
         return Answer("No encontré en los documentos un pasaje que responda a la pregunta.", found=False,
                       intent=intent)
-    found = shown[0]["coverage"] >= min_coverage
+    found = shown[0]["coverage"] >= min_coverage and answers_constraints(store, question, shown[0])
     lead = "Según los documentos:" if found else (
         "No encontré en los documentos una respuesta precisa; estos son los pasajes más cercanos:")
     body = "\n".join(f"• {p['text'][:700]} ({locator(p)}, {p['file']})" for p in shown)

@@ -30,10 +30,9 @@ from statistics import mean
 from typing import Any
 
 from knowledge.store import Store
-from knowledge.text import fold
 
 from .ceplan import avance_tipo1, normalise_sentido
-from .levels import LevelRule, normalise_level
+from .levels import LevelRule
 
 Row = dict[str, Any]
 
@@ -187,7 +186,7 @@ def action_statuses(rows: list[Row], rule: LevelRule | None = None) -> list[Acti
     by_owner: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         owner = r.get("owner") or ""
-        if owner.startswith(("AEI.", "AES.")) and not r.get("indicator_code", "") == "nivel":
+        if owner.startswith(("AEI.", "AES.")):
             by_owner[owner].append(r)
     out = []
     for owner in sorted(by_owner):
@@ -365,8 +364,11 @@ def compare_periods(rows: list[Row], owner: str | None = None) -> list[PeriodCha
             text = (f"{code}: avance {fmt(f0.value)}% en {p0} ({f0.source.cite()}) y {fmt(f1.value)}% en {p1} "
                     f"({f1.source.cite()})")
             if change is not None:
-                verb = "sube" if change > 0 else "baja" if change < 0 else "se mantiene"
-                text += f"; {verb} {fmt(abs(change))} puntos porcentuales ({fmt(f1.value)} − {fmt(f0.value)})"
+                if change:
+                    verb = "sube" if change > 0 else "baja"
+                    text += f"; {verb} {fmt(abs(change))} puntos porcentuales ({fmt(f1.value)} − {fmt(f0.value)})"
+                else:
+                    text += "; se mantiene igual"
             if period_key(p0)[0] == period_key(p1)[0] and period_key(p0)[1] < 12 <= period_key(p1)[1]:
                 text += ". Nota: el avance semestral se mide contra el logro esperado semestral y el anual contra la meta anual"
             out.append(PeriodChange(code, plan, f0, f1, p0, p1, change, text + "."))
@@ -555,11 +557,9 @@ def distance_to_target(value: float | None, target: float | None, sentido: str |
     if value is None or target is None:
         return {"value": value, "target": target, "remaining": None, "avance": avance.as_dict(),
                 "explain": "No calculable: falta el valor o la meta."}
-    remaining = target - value if kind != "descendente" else value - target
-    reached = remaining <= 0 if kind in ("ascendente", "minimo") else remaining <= 0
-    if kind == "maximo":
-        reached = value <= target
-        remaining = value - target
+    downwards = kind in ("descendente", "maximo")
+    remaining = value - target if downwards else target - value
+    reached = remaining <= 0
     text = (f"Valor {fmt(value)} frente a la meta {fmt(target)} (sentido {kind}): "
             + ("meta alcanzada" if reached else f"faltan {fmt(round(abs(remaining), 6))}")
             + f". {avance.explain()}")
@@ -643,7 +643,3 @@ def report_rollups(store: Store, file: str, rule: LevelRule | None = None) -> li
     from .levels import effective_rule
 
     return oei_rollups(load(store, "measurements", file=file), rule or effective_rule(store, file))
-
-
-def find_level_word(text: str) -> str | None:
-    return normalise_level(fold(text))

@@ -224,10 +224,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: U
         table = Table(["N.°", "Recomendación", "Responsable", "Estado en el informe", "Estado actual"],
                       widths=[0.6, 4.6, 2.4, 1.3, 1.6], caption="Recomendaciones en seguimiento")
         for r in followed:
-            t = current.get(r["id"])
-            now = None
-            if t is not None and t.row["id"] != r["id"] or t is not None and t.updates:
-                now = f"{status_label(t.status)} ({'app' if t.updates else t.period})"
+            now = _current_status(current.get(r["id"]), r)
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
                        "; ".join(units_of(r.get("responsible"))) or None,
                        r.get("status_raw") or status_label(r.get("status")), now or "sin cambios posteriores"],
@@ -237,10 +234,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: U
         table = Table(["N.°", "Recomendación nueva", "Responsable", "Plazo", "Estado actual"],
                       widths=[0.6, 4.8, 2.6, 0.9, 1.6], caption="Recomendaciones que formula el informe")
         for r in new:
-            t = current.get(r["id"])
-            now = None
-            if t is not None and (t.row["id"] != r["id"] or t.updates):
-                now = f"{status_label(t.status)} ({'app' if t.updates else t.period})"
+            now = _current_status(current.get(r["id"]), r)
             plazo = fmt_number(r.get("plazo_meses"))
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
                        "; ".join(units_of(r.get("responsible"))) or None,
@@ -248,3 +242,10 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: U
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     return section
+
+
+def _current_status(thread: Any, row: dict) -> str | None:
+    """The status a later report or an app update gives this row; None when nothing came after."""
+    if thread is None or (thread.row["id"] == row["id"] and not thread.updates):
+        return None
+    return f"{status_label(thread.status)} ({'aplicación' if thread.updates else thread.period})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
@@ -218,3 +219,82 @@ def answer_compare(ctx: Context) -> Answer | None:
         intent="compare", entities=ctx.entities(plan=plan, code=code), columns=["Período", "Medida", "Valor"],
         rows=table)
     return answer.cite(*cited)
+
+
+def answer_trend(ctx: Context) -> Answer | None:
+    """Values per year (PESEM-style): year-on-year change, largest fall/rise, best or worst year."""
+    q = ctx.q
+    text = q.text
+    codes = [c for c in q.codes if not c.startswith("I")]
+    metric = "avance_tipo2" if "tipo 2" in text else ("avance_tipo1" if "tipo 1" in text else "valor_obtenido")
+    sql = "select * from measurements where metric = ? and year is not null"
+    params: list[Any] = [metric]
+    if codes:
+        sql += f" and owner in ({','.join('?' * len(codes))})"
+        params += codes
+    else:
+        scope = "OES" if re.search(r"\boes\b|objetivos estrategicos sectoriales", text) else (
+            "AES" if re.search(r"\baes\b|acciones estrategicas sectoriales", text) else None)
+        if scope is None:
+            return None
+        sql += " and owner like ?"
+        params.append(f"{scope}%")
+    rows = ctx.store.rows(sql + " order by id", tuple(params))
+    if not rows:
+        return None
+    series: dict[tuple[str, str], dict[int, dict]] = {}
+    for r in rows:
+        series.setdefault((r["owner"], r["indicator_name"] or ""), {}).setdefault(r["year"], r)
+    years = sorted({y for s in series.values() for y in s})
+    asked = [y for y in q.years if y in years]
+    if q.years and not asked:
+        return not_found(f"No hay valores para {', '.join(map(str, q.years))}; los años disponibles son "
+                         f"{years[0]}–{years[-1]}.", "trend", ctx.entities())
+    span = [y for y in years if (min(asked) <= y <= max(asked))] if len(asked) >= 2 else years
+    if re.search(r"en que ano|que ano", text):
+        return _best_year(ctx, series, span, metric, lowest=bool(re.search(r"\b(menor|minimo|peor)\b", text)))
+    y1, y2 = (span[-2], span[-1]) if len(span) >= 2 else (years[-2], years[-1])
+    changes = []
+    for (owner, name), by_year in series.items():
+        a, b = by_year.get(y1), by_year.get(y2)
+        if a and b and a["value"] not in (None, 0) and b["value"] is not None:
+            changes.append(((b["value"] - a["value"]) / abs(a["value"]) * 100, owner, name, a, b))
+    if not changes:
+        return None
+    rising = bool(re.search(r"\b(aumento|subio|crecio|mayor alza|mejor)\b", text))
+    changes.sort(key=lambda c: -c[0] if rising else c[0])
+    pct, owner, name, a, b = changes[0]
+    label = METRIC_LABELS.get(metric, metric)
+    answer_text = (f"{'Mayor aumento' if rising else 'Mayor caída'} entre {y1} y {y2}: «{name}» ({owner}), "
+                   f"{label} de {fmt(a['value'], a['raw'])} a {fmt(b['value'], b['raw'])}, variación "
+                   f"{pct:+.1f}% (cálculo: ({fmt(b['value'])} − {fmt(a['value'])}) / {fmt(a['value'])} × 100).")
+    said = _document_says(ctx, name, y2, a["file"])
+    if said:
+        answer_text += f" El reporte lo expresa así: «{said['text'][:300]}»"
+    table = [[o, n, fmt(x["value"], x["raw"]), fmt(y["value"], y["raw"]), round(p, 1)] for p, o, n, x, y in changes]
+    answer = Answer(answer_text, intent="trend", entities=ctx.entities(),
+                    columns=["Código", "Indicador", str(y1), str(y2), "Variación (%)"], rows=table)
+    return answer.cite(a, b, *([said] if said else []))
+
+
+def _best_year(ctx: Context, series: dict, span: list[int], metric: str, lowest: bool) -> Answer:
+    lines, table, cited = [], [], []
+    for (owner, name), by_year in series.items():
+        points = [(y, by_year[y]) for y in span if y in by_year and by_year[y]["value"] is not None]
+        if not points:
+            continue
+        year, row = (min if lowest else max)(points, key=lambda p: p[1]["value"])
+        lines.append(f"«{name}» ({owner}): {'menor' if lowest else 'mayor'} valor en {year}, "
+                     f"{fmt(row['value'], row['raw'])}")
+        table += [[owner, name, y, r["value"]] for y, r in points]
+        cited.append(row)
+    answer = Answer(f"Entre {span[0]} y {span[-1]} ({METRIC_LABELS.get(metric, metric)}): " + "; ".join(lines) + ".",
+                    intent="trend", entities=ctx.entities(), columns=["Código", "Indicador", "Año", "Valor"],
+                    rows=table)
+    return answer.cite(*cited)
+
+
+def _document_says(ctx: Context, name: str, year: int, file: str) -> dict | None:
+    """A sentence of the same report that comments the change, when there is one."""
+    hits = ctx.store.search(f"{name} {year}", limit=5, files=[file])
+    return next((h for h in hits if h["kind"] in ("paragraph", "list") and str(year) in h["text"]), None)

@@ -188,6 +188,8 @@ def answer_indicator(ctx: Context) -> Answer | None:
         if entity is None:
             return None
         indicators = [i for i in ctx.resolver.indicators if i["owner"] == entity["code"] and i["plan"] == entity["plan"]]
+        if not indicators and not codes:
+            return None  # a loose title match is no ground for "not in the documents"
         if not indicators:
             return not_found(f"El documento no registra indicadores para {entity['code']} ({entity['plan']}).",
                              "indicator", ctx.entities(plan=entity["plan"]))

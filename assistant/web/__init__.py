@@ -1,12 +1,11 @@
-"""Flask app factory: the chat page, the JSON API and the document viewer."""
+"""Flask app factory: the chat page, the JSON API, the document viewer and the recommendation tracker."""
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from knowledge.config import db_path, updates_db_path
@@ -23,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     secret = os.environ.get("PLANES_SECRET_KEY")
     app.config.update(
         PLANES_DB=str(db_path()),
-        SECRET_KEY=secret or secrets.token_hex(32),
+        SECRET_KEY=secret,  # required outside development: see security.init_security
         MAX_CONTENT_LENGTH=MAX_BODY,
         JSON_AS_ASCII=False,
     )
@@ -35,14 +34,22 @@ def create_app(config: dict | None = None) -> Flask:
                                             Path(app.config["PLANES_UPDATES_DB"]))
 
     from .api import api
+    from .auth import auth
     from .pages import pages
+    from .security import init_security, wants_json
+    from .tracker import tracker
 
+    init_security(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(auth)
+    app.register_blueprint(tracker)
 
     @app.errorhandler(UserError)
     def user_error(exc: UserError):
-        return error_response(exc.code, exc.message, exc.status)
+        if wants_json():
+            return error_response(exc.code, exc.message, exc.status)
+        return render_template("error.html", message=exc.message, status=exc.status), exc.status
 
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing):
@@ -57,9 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
             413: "La solicitud es demasiado grande.", 429: "Demasiadas solicitudes; intente más tarde.",
         }
         message = messages.get(exc.code or 400, "Solicitud inválida.")
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        if wants_json():
             return error_response(f"http_{exc.code}", message, exc.code or 400)
-        return message, exc.code or 400
+        return render_template("error.html", message=message, status=exc.code or 400), exc.code or 400
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from knowledge.text import clean
+
 pages = Blueprint("pages", __name__)
 
 
 def assistant():
     return current_app.extensions["assistant"]
+
+
+def display_line(raw: str) -> str:
+    """A line as clean text (no footnote digits, HTML or markup), keeping table cells apart."""
+    return "\t".join(clean(cell) for cell in raw.split("\t")).rstrip()
 
 
 @pages.get("/")
@@ -26,4 +33,5 @@ def document(name: str):
     doc = assistant().store.document(name)
     if doc is None:
         abort(404)
-    return render_template("document.html", doc=doc, lines=assistant().store.lines(name))
+    lines = [display_line(line) for line in assistant().store.lines(name)]
+    return render_template("document.html", doc=doc, lines=lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,7 +55,7 @@ def init_security(app: Flask) -> None:
     app.before_request(_csrf_protect)
     app.before_request(_read_guard)
     app.jinja_env.globals["csrf_token"] = csrf_token
-    app.context_processor(lambda: {"current_user": current_user()})
+    app.context_processor(_template_user)
 
 
 def _secret_key(app: Flask, dev: bool) -> None:
@@ -152,6 +153,14 @@ def sign_in(user: User) -> None:
 def sign_out() -> None:
     rotate_session()
     g.user = None
+
+
+def _template_user() -> dict:
+    try:
+        return {"current_user": current_user()}
+    except sqlite3.Error:  # an error page must render even when the editor database is the problem
+        current_app.logger.exception("no se pudo leer la sesión")
+        return {"current_user": None}
 
 
 def wants_json() -> bool:
