@@ -81,7 +81,10 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
 
 
 def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3) -> list[dict]:
-    hits = store.search(question, limit=40, files=files)
+    focus = " ".join(t for t in tokens(question) if t not in QUESTION_WORDS and t not in FILLER) or question
+    hits = store.search(focus, limit=20, files=files)
+    seen = {h["id"] for h in hits}
+    hits += [h for h in store.search(focus, limit=40, files=files, require_all=False) if h["id"] not in seen]
     answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
     pool = answers or hits
     for h in pool:

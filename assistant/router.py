@@ -26,7 +26,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "activity": [reports.answer_activity],
     "compare": [measures.answer_compare, measures.answer_trend, reports.answer_count_statement],
     "trend": [measures.answer_trend, measures.answer_compare],
-    "avance": [measures.answer_avance],
+    "avance": [measures.answer_avance, reports.answer_ranking],
     "target": [plan_facts.answer_target],
     "baseline": [plan_facts.answer_baseline],
     "indicator": [plan_facts.answer_indicator],
@@ -34,7 +34,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "priority": [plan_facts.answer_priority],
     "objective": [plan_facts.answer_objective],
     "count": [plan_facts.answer_structure, reports.answer_count_statement],
-    "list": [reports.answer_measure_list, plan_facts.answer_structure],
+    "list": [reports.answer_measure_list, reports.answer_ranking, plan_facts.answer_structure],
 }
 
 _resolvers: dict[tuple[str, int], Resolver] = {}

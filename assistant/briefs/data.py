@@ -21,7 +21,7 @@ RECORD_TABLES_WITH_OWNER = ("entities", "indicators", "targets", "measurements",
 METRIC_LABELS = {
     "logro_esperado": "Logro esperado",
     "valor_obtenido": "Valor obtenido",
-    "avance": "Avance",
+    "avance": "Avance del indicador",
     "avance_corregido": "Avance corregido [C]",
     "avance_tipo1": "Avance tipo 1",
     "avance_tipo2": "Avance tipo 2",

@@ -24,7 +24,7 @@ UpdatesFor = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 STATUS_ORDER = ("no iniciado", "sin información", "en proceso", None, "ejecutado/culminado")
 STATUS_LABELS = {
-    "no iniciado": "No iniciado", "en proceso": "En proceso", "ejecutado/culminado": "Ejecutado/Culminado",
+    "no iniciado": "No iniciado", "en proceso": "En proceso", "ejecutado/culminado": "Ejecutado o culminado",
     "sin información": "Sin información", None: "Sin seguimiento aún",
 }
 DONE = "ejecutado/culminado"

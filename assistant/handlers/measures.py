@@ -52,11 +52,31 @@ def pick_plan(ctx: Context, code: str) -> tuple[str | None, list[str]]:
     return chosen, [p for p in plans if p != chosen]
 
 
+def name_to_code(ctx: Context) -> tuple[str, str] | None:
+    """An action or objective named by part of its title ("la de refugiados"), among the measured
+    ones; the note names close alternatives so the choice is never silent."""
+    r = ctx.resolver
+    measured = {row["owner"] for row in ctx.store.rows("select distinct owner from measurements")}
+    plan = r.plan_for_hint(ctx.q) or r.evaluated_plan()
+    matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
+    if not matches:
+        return None
+    best = matches[0]
+    close = [m.row["code"] for m in matches[1:3] if m.score >= best.score - 0.05]
+    note = f" Entendí «{best.row['code']}» por su título" + (
+        f"; otras coincidencias: {', '.join(close)}." if close else ".")
+    return best.row["code"], note
+
+
 def answer_avance(ctx: Context) -> Answer | None:
     q = ctx.q
     codes = [c for c in q.codes if not c.startswith("I")] or q.codes
+    note = ""
     if not codes:
-        return None
+        named = name_to_code(ctx)
+        if named is None:
+            return None
+        codes, note = [named[0]], named[1]
     code = codes[0]
     plan, others = pick_plan(ctx, code)
     if plan is None:
@@ -73,8 +93,11 @@ def answer_avance(ctx: Context) -> Answer | None:
     if any(r["year"] and not r["period"] for r in rows) or all(r["year"] for r in rows if r["metric"] != "nivel") \
             and any(r["metric"] == "avance_tipo2" or r["metric"] == "valor_obtenido" for r in rows) \
             and not any((r["period"] or "").endswith(("S1", "S2")) for r in rows):
-        return yearly_answer(ctx, code, plan, rows, others)
-    return period_answer(ctx, code, plan, rows, others)
+        result = yearly_answer(ctx, code, plan, rows, others)
+    else:
+        result = period_answer(ctx, code, plan, rows, others)
+    result.text += note
+    return result
 
 
 def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
@@ -136,6 +159,14 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
                          f"los años disponibles son {', '.join(map(str, years))}.", "avance",
                          ctx.entities(plan=plan))
     target_years = wanted_years or years[-1:]
+    text = ctx.q.text + " "
+    asked = [m for m, words in METRIC_WORDS if any(w in text for w in words) and m.startswith("avance_tipo")]
+    if asked and not any(r["metric"] in asked and r["year"] in target_years for r in rows):
+        have = sorted({r["year"] for r in rows if r["metric"] in asked})
+        label = METRIC_LABELS.get(asked[0], asked[0])
+        where = f"solo lo presenta para {', '.join(map(str, have))}" if have else "no lo presenta"
+        return not_found(f"El {plan} no registra el {label} de {code} para {', '.join(map(str, target_years))}: "
+                         f"el reporte {where}.", "avance", ctx.entities(plan=plan))
     order = wanted_metrics(ctx)
     chosen = [r for r in rows if r["year"] in target_years]
     chosen.sort(key=lambda r: (order.index(r["metric"]) if r["metric"] in order else 99, r["id"]))

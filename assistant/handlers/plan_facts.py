@@ -330,6 +330,9 @@ def answer_structure(ctx: Context) -> Answer | None:
         return None
     if kind in ("AEI", "AES") and any(c.startswith(kind) for c in codes):
         return None
+    kinds_here = {e["kind"] for e in r.entities if e["plan"] == plan}
+    if kind not in kinds_here:  # "objetivos" of the PESEM are OES, of the sector plan OEG/OEE
+        kind = next((k for k in EQUIVALENT_KINDS.get(kind, ()) if k in kinds_here), kind)
     pool = [e for e in r.entities if e["plan"] == plan and e["kind"] == kind]
     parent = next((c for c in codes if c.startswith(("OEI", "OES")) or c.endswith(".0")), None)
     if parent and kind in ("AEI", "AES", "OEE"):
@@ -361,9 +364,14 @@ def answer_structure(ctx: Context) -> Answer | None:
     return answer.cite(*pool[:8])
 
 
+EQUIVALENT_KINDS = {"OEI": ("OES", "OEG"), "AEI": ("AES", "OEE"), "OES": ("OEI", "OEG"), "AES": ("AEI", "OEE")}
+
+
 def _asked_kind(text: str, codes: list[str]) -> str | None:
     for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones")), ("OEI", ("oei", "objetivos")),
                         ("AES", ("aes",)), ("OES", ("oes",)), ("OEE", ("objetivos especificos",))):
+        if kind == "OEI" and re.search(r"\bobjetivos especificos\b", text):
+            continue
         if re.search(rf"\b(?:{'|'.join(words)})\b", text):
             if kind == "AEI" and any(c.startswith(("OES", "AES")) for c in codes):
                 return "AES"

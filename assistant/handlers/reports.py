@@ -286,6 +286,71 @@ def answer_count_statement(ctx: Context) -> Answer | None:
 LEVEL_WORDS = ("alto", "medio", "bajo", "bueno")
 
 
+RANK_RE = re.compile(r"\b(mayor|mas alto|maximo|mejor|menor|mas bajo|minimo|peor)\b")
+COMPARE_RE = re.compile(r"\b(?:de|igual a|menor (?:a|que)|mayor (?:a|que)|por debajo de(?:l)?|por encima de(?:l)?|"
+                        r"inferior a|superior a)\s+(-?\d+(?:[.,]\d+)?)\s*%?")
+
+
+def _metric_in(text: str, default: str) -> str:
+    for metric, words in (("avance_pei", ("avance pei", " pei")), ("avance_poi", ("avance poi", " poi")),
+                          ("ejecucion_fisica", ("ejecucion fisica",)), ("avance_tipo2", ("tipo 2",)),
+                          ("avance_corregido", ("corregido",))):
+        if any(w in f" {text}" for w in words):
+            return metric
+    return default
+
+
+def answer_ranking(ctx: Context) -> Answer | None:
+    """Highest/lowest, or above/below/equal to a value, among the actions or objectives of a report."""
+    text = ctx.q.text
+    rank = RANK_RE.search(text)
+    cmp = COMPARE_RE.search(text)
+    if not rank and not cmp:
+        return None
+    kind = "OEI" if re.search(r"\b(objetivos?|oei)\b", text) and not re.search(r"\b(aei|acciones|accion)\b", text) \
+        else "AEI"
+    doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
+    if doc is None:
+        return None
+    default = "avance_tipo1" if kind == "OEI" else "avance_pei"
+    metric = _metric_in(text, default)
+    rows = ctx.store.rows("select * from measurements where file = ? and metric = ? and owner like ? order by owner",
+                          (doc["file"], metric, f"{kind}%"))
+    if not rows and metric == "avance_pei":
+        metric = "avance_tipo1"
+        rows = ctx.store.rows("select * from measurements where file = ? and metric = ? and owner like ? "
+                              "order by owner", (doc["file"], metric, f"{kind}%"))
+    valued = [r for r in rows if r["value"] is not None]
+    if not valued:
+        return None
+    label = METRIC_LABELS.get(metric, metric)
+    period = describe_period(doc["period"])
+    if cmp:
+        value = float(cmp.group(1).replace(",", "."))
+        word = cmp.group(0)
+        if re.match(r"(menor|por debajo|inferior)", word):
+            chosen = [r for r in valued if r["value"] < value]
+        elif re.match(r"(mayor|por encima|superior)", word):
+            chosen = [r for r in valued if r["value"] > value]
+        else:
+            chosen = [r for r in valued if abs(r["value"] - value) < 1e-9]
+        head = f"En el informe de {period}, con {label} {word.strip()}: "
+    else:
+        lowest = rank.group(1) in ("menor", "mas bajo", "minimo", "peor")
+        ordered = sorted(valued, key=lambda r: r["value"], reverse=not lowest)
+        top = ordered[0]["value"]
+        chosen = [r for r in ordered if r["value"] == top]
+        head = f"En el informe de {period}, {'el menor' if lowest else 'el mayor'} {label} es {fmt(top)}: "
+        valued = ordered
+    if not chosen:
+        return not_found(f"En el informe de {period} ninguna {kind} cumple esa condición en el {label}.", "list",
+                         ctx.entities(period=doc["period"]))
+    answer = Answer(head + ", ".join(f"{r['owner']} ({fmt(r['value'], r['raw'])})" for r in chosen) + ".",
+                    intent="list", entities=ctx.entities(period=doc["period"], metric=metric),
+                    columns=["Código", label], rows=[[r["owner"], r["value"]] for r in (chosen if cmp else valued)])
+    return answer.cite(*chosen[:6])
+
+
 def answer_measure_list(ctx: Context) -> Answer | None:
     q = ctx.q
     text = q.text

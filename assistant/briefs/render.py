@@ -1,0 +1,245 @@
+"""A Brief as a PDF (reportlab platypus): header with title, plan/period and generation date on
+every page, "Página N de M", tables whose rows point to numbered sources, vector charts, and
+the numbered list of sources at the end. Every string reaches Paragraph through escape()."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import charts
+from .data import spanish_date
+from .escape import escape
+from .model import MISSING, Brief, Chart, Facts, Source, Text
+from .model import Table as TableBlock
+
+PAGE = A4
+MARGIN = 1.6 * cm
+TOP = 2.3 * cm
+BOTTOM = 1.6 * cm
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+REF_WIDTH = 1.3 * cm
+HEADER_BG = colors.HexColor("#e9eef3")
+RULE = colors.HexColor("#b8c4cf")
+
+_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=8.5, leading=11, spaceAfter=3)
+STYLES = {
+    "title": ParagraphStyle("title", _BASE, fontName="Helvetica-Bold", fontSize=14, leading=17, spaceAfter=2),
+    "subtitle": ParagraphStyle("subtitle", _BASE, fontSize=9, textColor=colors.HexColor("#333333"), spaceAfter=4),
+    "h2": ParagraphStyle("h2", _BASE, fontName="Helvetica-Bold", fontSize=10.5, leading=13, spaceBefore=8,
+                         spaceAfter=4, textColor=colors.HexColor("#1f3f5b")),
+    "body": _BASE,
+    "quote": ParagraphStyle("quote", _BASE, leftIndent=8, borderPadding=4, backColor=colors.HexColor("#f4f6f8")),
+    "note": ParagraphStyle("note", _BASE, fontName="Helvetica-Oblique", fontSize=7.5, leading=9.5,
+                           textColor=colors.HexColor("#444444")),
+    "cell": ParagraphStyle("cell", _BASE, fontSize=7.2, leading=8.8, spaceAfter=0),
+    "head": ParagraphStyle("head", _BASE, fontName="Helvetica-Bold", fontSize=7.2, leading=8.8, spaceAfter=0),
+    "missing": ParagraphStyle("missing", _BASE, fontName="Helvetica-Oblique", fontSize=7.2, leading=8.8,
+                              spaceAfter=0, textColor=colors.HexColor("#666666")),
+    "ref": ParagraphStyle("ref", _BASE, fontSize=6.8, leading=8.4, spaceAfter=0,
+                          textColor=colors.HexColor("#1f3f5b")),
+    "caption": ParagraphStyle("caption", _BASE, fontName="Helvetica-Bold", fontSize=7.8, leading=10, spaceAfter=2),
+    "source": ParagraphStyle("source", _BASE, fontSize=7.2, leading=9, leftIndent=16, firstLineIndent=-16,
+                             spaceAfter=1.5),
+    "right": ParagraphStyle("right", _BASE, alignment=TA_RIGHT),
+}
+
+
+class Refs:
+    """Numbers sources in order of first use; the same source always gets the same number."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[Source, int] = {}
+
+    def mark(self, sources: list[Source]) -> str:
+        nums = []
+        for s in sources:
+            if s not in self.numbers:
+                self.numbers[s] = len(self.numbers) + 1
+            nums.append(self.numbers[s])
+        nums = sorted(set(nums))
+        return "[" + ", ".join(_ranges(nums)) + "]" if nums else ""
+
+
+def _ranges(nums: list[int]) -> list[str]:
+    """[1, 2, 3, 5] → ["1-3", "5"]: long runs of sources stay short."""
+    out, start, prev = [], None, None
+    for n in [*nums, None]:
+        if start is not None and (n is None or n != prev + 1):
+            out.append(str(start) if prev == start else (f"{start}, {prev}" if prev == start + 1 else f"{start}-{prev}"))
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return out
+
+
+def render(brief: Brief, generated: datetime | None = None) -> bytes:
+    generated = generated or datetime.now()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
+                            bottomMargin=BOTTOM, title=brief.title[:200], author="Asistente de planes",
+                            subject=brief.subtitle[:200], creator="Asistente de planes")
+    refs = Refs()
+    story = _story(brief, refs, generated)
+    stamp = f"Generado el {spanish_date(generated.date())}, {generated:%H:%M}"
+    doc.build(story, canvasmaker=_numbered_canvas(brief, stamp))
+    return buf.getvalue()
+
+
+def _story(brief: Brief, refs: Refs, generated: datetime) -> list:
+    story: list = [Paragraph(escape(brief.title), STYLES["title"]),
+                   Paragraph(escape(brief.subtitle), STYLES["subtitle"])]
+    for note in brief.notes:
+        story.append(Paragraph(escape(note), STYLES["note"]))
+    for section in brief.sections:
+        story.append(CondPageBreak(2.5 * cm))
+        story.append(Paragraph(escape(section.title), STYLES["h2"]))
+        for block in section.blocks:
+            story.extend(_block(block, refs))
+    story.extend(_sources(refs))
+    return story
+
+
+def _block(block, refs: Refs) -> list:
+    if isinstance(block, Text):
+        mark = refs.mark(block.sources)
+        text = escape(block.text, breaks=block.breaks)
+        if mark:
+            text += f' <font color="#1f3f5b" size="7">{escape(mark)}</font>'
+        return [Paragraph(text, STYLES[block.style])]
+    if isinstance(block, Facts):
+        return [_facts(block, refs), Spacer(1, 4)]
+    if isinstance(block, TableBlock):
+        return _table(block, refs)
+    if isinstance(block, Chart):
+        return _chart(block, refs)
+    raise TypeError(f"bloque desconocido: {type(block).__name__}")
+
+
+def _cell(value: str | None, style: str = "cell") -> Paragraph:
+    if value is None or value == "":
+        return Paragraph(MISSING, STYLES["missing"])
+    return Paragraph(escape(value), STYLES[style])
+
+
+def _grid(header_rows: int = 1) -> list:
+    return [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG) if header_rows else ("VALIGN", (0, 0), (0, 0), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+
+
+def _facts(block: Facts, refs: Refs) -> Table:
+    rows = [[_cell(label, "head"), _cell(value), Paragraph(escape(refs.mark(srcs)), STYLES["ref"])]
+            for label, value, srcs in block.items]
+    t = Table(rows, colWidths=[4.2 * cm, FRAME_WIDTH - 4.2 * cm - REF_WIDTH, REF_WIDTH], hAlign="LEFT")
+    t.setStyle(TableStyle(_grid(0)))
+    return t
+
+
+def _table(block: TableBlock, refs: Refs) -> list:
+    n = len(block.columns)
+    rel = block.widths if block.widths and len(block.widths) == n else [1.0] * n
+    usable = FRAME_WIDTH - REF_WIDTH
+    widths = [usable * w / sum(rel) for w in rel] + [REF_WIDTH]
+    data = [[_cell(c, "head") for c in block.columns] + [Paragraph("Fuente", STYLES["head"])]]
+    for cells, srcs in zip(block.rows, block.sources, strict=True):
+        row = [_cell(c) for c in cells[:n]] + [_cell(None)] * (n - len(cells))
+        data.append(row + [Paragraph(escape(refs.mark(srcs)), STYLES["ref"])])
+    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    t.setStyle(TableStyle(_grid(1)))
+    out: list = []
+    if block.caption:
+        out.append(Paragraph(escape(block.caption), STYLES["caption"]))
+    out.extend([t, Spacer(1, 6)])
+    return out
+
+
+def _chart(block: Chart, refs: Refs) -> list:
+    if not block.categories or not block.series:
+        return []
+    drawing = charts.draw(block, FRAME_WIDTH)
+    caption = Paragraph(escape(f"Fuente del gráfico: {refs.mark(block.sources) or MISSING}"), STYLES["note"])
+    return [KeepTogether([drawing, caption]), Spacer(1, 6)]
+
+
+def _sources(refs: Refs) -> list:
+    """The numbered sources, grouped by document and by table or section so that a long list
+    stays short: "Tabla 4. …: [2] líneas 323-334; [7] línea 323"."""
+    if not refs.numbers:
+        return []
+    out: list = [CondPageBreak(2 * cm), Paragraph("Fuentes", STYLES["h2"])]
+    by_doc: dict[tuple[str, str], dict[str, list[tuple[int, Source]]]] = {}
+    for source, n in sorted(refs.numbers.items(), key=lambda x: x[1]):
+        by_doc.setdefault((source.file, source.title), {}).setdefault(source.locator, []).append((n, source))
+    for (file, title), places in by_doc.items():
+        head = f"{title} ({file})" if title and title != file else file
+        out.append(Paragraph(escape(head), STYLES["caption"]))
+        for locator, items in places.items():
+            marks = "; ".join(f"[{n}] {s.lines() or 'sin líneas'}" for n, s in items)
+            out.append(Paragraph(escape(f"{locator or 'documento'}: {marks}"), STYLES["source"]))
+    return out
+
+
+def _numbered_canvas(brief: Brief, stamp: str):
+    """A canvas that writes the header and "Página N de M" once the page count is known."""
+    title = brief.title if len(brief.title) <= 95 else brief.title[:94] + "…"
+    subtitle = brief.subtitle if len(brief.subtitle) <= 120 else brief.subtitle[:119] + "…"
+
+    class NumberedCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            w, h = PAGE
+            self.saveState()
+            self.setFont("Helvetica-Bold", 8)
+            self.setFillColor(colors.HexColor("#1f3f5b"))
+            self.drawString(MARGIN, h - 1.1 * cm, title)
+            self.setFont("Helvetica", 7)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawString(MARGIN, h - 1.45 * cm, subtitle)
+            self.drawRightString(w - MARGIN, h - 1.1 * cm, stamp)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, h - 1.65 * cm, w - MARGIN, h - 1.65 * cm)
+            self.drawString(MARGIN, 0.9 * cm, "Asistente de planes · cada cifra remite a su fuente (lista al final)")
+            self.drawRightString(w - MARGIN, 0.9 * cm, f"Página {self._pageNumber} de {total}")
+            self.restoreState()
+
+    return NumberedCanvas
