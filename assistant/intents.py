@@ -27,7 +27,7 @@ RULES: list[tuple[str, str]] = [
     ("avance", r"\b(avance|avanzo|avanze|valor obtenido|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
                r"obtuvo|logro|alcanzo)|nivel de)\b"),
     ("indicator", r"\b(indicador|indicadores|se mide)\b"),
-    ("list", r"\b(cuales|lista|listado)\b|\b(objetivos|acciones)( estrategic\w+)?( institucionales| sectoriales)? "
+    ("list", r"\b(cuales|lista|listado)\b|\b(objetivos|acciones)( estrategic\w+)?( institucionales| sectoriales| generales| especificos)? "
              r"(del|de la|de los) (plan|pei|pesem|nuevo|ministerio|sector)"),
     ("summary", r"\b(resumen|resume|sintesis|conclusiones)\b"),
     ("objective", r"\b(de que trata|texto completo|cual es el objetivo|en que consiste|enunciado|cual es|que dice)\b"),

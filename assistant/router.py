@@ -33,6 +33,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "responsible": [plan_facts.answer_responsible],
     "priority": [plan_facts.answer_priority],
     "objective": [plan_facts.answer_objective],
+    "summary": [reports.answer_summary],
     "count": [plan_facts.answer_structure, reports.answer_count_statement],
     "list": [reports.answer_measure_list, reports.answer_ranking, plan_facts.answer_structure],
 }

@@ -76,7 +76,9 @@ def parse(raw: str) -> Question:
     elif re.search(r"\b(nuevo|vigente|actual)\s+(pei|plan)|\bpei\s+(nuevo|vigente)|\bplan\s+estrategico\s+institucional\s+vigente"
                    r"|\bnuevo plan\b|\bhasta el 20\d\d\b|\bque va hasta\b", text):
         q.plan_hint = "nuevo"
-    elif any(re.fullmatch(r"\d\.\d{1,2}", c) for c in q.codes):
+    elif any(re.fullmatch(r"\d\.\d{1,2}", c) for c in q.codes) or re.search(
+            r"\bplan (estrategico )?(sectorial|del sector)\b|\bplan (antiguo|de los 2000|de inicios de los 2000)\b"
+            r"|\b(objetivos? (estrategicos? )?generales?|objetivos? especificos?)\b", text):
         q.plan_hint = "sectorial"
     for status, words in STATUS_WORDS.items():
         if any(re.search(rf"\b{w}", text) for w in words):

@@ -36,7 +36,7 @@ from knowledge.text import fold, parse_number
 
 from .ceplan import avance_corregido, avance_tipo1
 from .levels import LevelRule, effective_rule, normalise_level, semestral_share
-from .summaries import PEI_METRICS, Row, Source, fmt, load, parent_code, period_key
+from .summaries import PEI_METRICS, Row, Source, action_statuses, fmt, level_counts, load, parent_code, period_key
 
 OK = "coincide"
 ROUNDED = "coincide dentro del redondeo"
@@ -288,8 +288,7 @@ def check_pei_prose(measurements: list[Row], statements: list[Row]) -> list[Chec
     """An action's or objective's avance stated in prose against the same avance in a table."""
     places: dict[tuple, list[Row]] = defaultdict(list)
     for r in measurements:
-        if r.get("metric") in PEI_METRICS and r.get("owner") and not r.get("indicator_name") \
-                or r.get("metric") in ("avance_pei", "avance_tipo1") and r.get("owner"):
+        if r.get("metric") in ("avance_pei", "avance_tipo1", "avance_corregido") and r.get("owner"):
             places[(r["file"], r["owner"])].append(r)
     for s in statements:
         if s.get("topic") == "avance_pei_prosa" and s.get("owner"):
@@ -651,6 +650,8 @@ def check_level_claims(claims: list[Row], measurements: list[Row], rules: dict[s
             checks.append(Check("total_de_partes", owner or "informe", file, total.get("period"), total["value"],
                                 total.get("raw") or "", Source.of(total), summed, shown, Source.span(levels),
                                 "total = suma de acciones por nivel", status, _explain(head, status, reason)))
+        if owner is not None and levels:
+            checks += _claims_vs_computed(file, owner, levels, measurements, rules.get(file))
         if owner is None:
             for r in levels:
                 level = _claim_level(r)
@@ -676,6 +677,36 @@ def check_level_claims(claims: list[Row], measurements: list[Row], rules: dict[s
                                     fmt(stated), Source.span(levels), summed, f"suma de {len(parts)} filas",
                                     Source.span(parts), "suma de niveles del texto = total de la tabla", status,
                                     _explain(head, status, reason)))
+    return checks
+
+
+def _claims_vs_computed(file: str, owner: str, levels: list[Row], measurements: list[Row],
+                        rule: LevelRule | None) -> list[Check]:
+    """An objective's actions per level as the prose counts them against the levels its printed
+    avances give under the report's cut-offs (only with a complete rule)."""
+    if rule is None or not rule.complete:
+        return []
+    rows = [m for m in measurements if m["file"] == file and parent_code(m.get("owner")) == owner]
+    statuses = action_statuses(rows, rule)
+    if not statuses:
+        return []
+    computed = level_counts(statuses)
+    computed["no medible"] = computed.pop("sin nivel", [])
+    checks = []
+    for r in levels:
+        level = _claim_level(r)
+        codes = computed.get(level, [])
+        status, reason = compare(r["value"], r.get("raw") or "", float(len(codes)), decimals=0)
+        sources = Source.span([s.pei.source.__dict__ | {"line_end": s.pei.source.line_end} for s in statuses
+                               if s.pei]) if statuses else None
+        head = (f"{owner}: el texto cuenta {fmt(r['value'])} acciones de nivel {level} ({Source.of(r).cite()}); con "
+                f"los avances PEI impresos y los umbrales ({rule.explain()}) son {len(codes)}"
+                + (f": {', '.join(codes)}" if codes else "") + ".")
+        checks.append(Check("mismo_dato", f"{owner} acciones de nivel {level}", file, r.get("period"), r["value"],
+                            r.get("raw", "").split("|")[1] if "|" in (r.get("raw") or "") else "", Source.of(r),
+                            float(len(codes)), ", ".join(codes) or "ninguna", sources,
+                            "número de acciones cuyo avance PEI cae en el nivel", status,
+                            _explain(head, status, reason)))
     return checks
 
 
@@ -751,11 +782,10 @@ def render_text(report: AuditReport) -> str:
         out.append("")
         out.append(f"{i}. [{KIND_LABELS.get(c.kind, c.kind)}] {c.subject} ({c.period or 'sin período'})")
         out.append(f"   Dice: {printed} — {c.printed_at.cite()}")
-        other = c.other_raw if c.other is None or c.kind == "porcentaje_de_conteos" and c.other_raw else \
-            (f"{c.other_raw} = {_pct(c.other)}" if c.kind in ("porcentaje_de_conteos", "porcentaje_recomendaciones")
-             else c.other_raw or fmt(c.other))
-        if c.kind == "porcentaje_de_conteos":
+        if c.kind in ("porcentaje_de_conteos", "porcentaje_recomendaciones"):
             other = f"{c.other_raw} = {_pct(c.other)}"
+        else:
+            other = c.other_raw or fmt(c.other)
         out.append(f"   Frente a: {other}" + (f" — {c.other_at.cite()}" if c.other_at else ""))
         out.append(f"   Fórmula: {c.formula}")
         out.append(f"   {c.explain}")

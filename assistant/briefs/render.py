@@ -12,6 +12,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -133,10 +134,36 @@ def _block(block, refs: Refs) -> list:
     raise TypeError(f"bloque desconocido: {type(block).__name__}")
 
 
-def _cell(value: str | None, style: str = "cell") -> Paragraph:
+def _cell(value: str | None, style: str = "cell", width: float | None = None) -> Paragraph | str:
+    """A table cell. Text that fits on one line stays a plain string (drawn as is, never parsed,
+    and much faster to lay out); longer text wraps in a Paragraph, through escape()."""
     if value is None or value == "":
-        return Paragraph(MISSING, STYLES["missing"])
-    return Paragraph(escape(value), STYLES[style])
+        value, style = MISSING, "missing"
+    st = STYLES[style]
+    if width is not None and "\n" not in value and len(value) < 90 and \
+            stringWidth(value, st.fontName, st.fontSize) <= width - 2 * PAD:
+        return value
+    return Paragraph(escape(value), st)
+
+
+def _plain_styles(rows: list[list], styles: list[str]) -> list:
+    """Font commands for the plain-string cells (Paragraph cells carry their own style)."""
+    cmds = []
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str):
+                st = STYLES[_style_of(cell, styles[c] if r else "head")]
+                cmds.append(("FONT", (c, r), (c, r), st.fontName, st.fontSize, st.leading))
+                if st.textColor != colors.black:
+                    cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
+    return cmds
+
+
+def _style_of(cell: str, default: str) -> str:
+    return "missing" if cell == MISSING else default
+
+
+PAD = 3
 
 
 def _grid(header_rows: int = 1) -> list:
@@ -144,19 +171,31 @@ def _grid(header_rows: int = 1) -> list:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG) if header_rows else ("VALIGN", (0, 0), (0, 0), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
 
 
 def _facts(block: Facts, refs: Refs) -> Table:
-    rows = [[_cell(label, "head"), _cell(value), Paragraph(escape(refs.mark(srcs)), STYLES["ref"])]
-            for label, value, srcs in block.items]
-    t = Table(rows, colWidths=[4.2 * cm, FRAME_WIDTH - 4.2 * cm - REF_WIDTH, REF_WIDTH], hAlign="LEFT")
-    t.setStyle(TableStyle(_grid(0)))
+    widths = [4.2 * cm, FRAME_WIDTH - 4.2 * cm - REF_WIDTH, REF_WIDTH]
+    rows = [[_cell(label, "head", widths[0]), _cell(value, "cell", widths[1]),
+             _cell(refs.mark(srcs) or " ", "ref", widths[2])] for label, value, srcs in block.items]
+    t = Table(rows, colWidths=widths, hAlign="LEFT")
+    t.setStyle(TableStyle(_grid(0) + _facts_styles(rows)))
     return t
+
+
+def _facts_styles(rows: list[list]) -> list:
+    cmds = []
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str):
+                st = STYLES[_style_of(cell, ("head", "cell", "ref")[c])]
+                cmds.append(("FONT", (c, r), (c, r), st.fontName, st.fontSize, st.leading))
+                cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
+    return cmds
 
 
 def _table(block: TableBlock, refs: Refs) -> list:
@@ -164,12 +203,13 @@ def _table(block: TableBlock, refs: Refs) -> list:
     rel = block.widths if block.widths and len(block.widths) == n else [1.0] * n
     usable = FRAME_WIDTH - REF_WIDTH
     widths = [usable * w / sum(rel) for w in rel] + [REF_WIDTH]
-    data = [[_cell(c, "head") for c in block.columns] + [Paragraph("Fuente", STYLES["head"])]]
+    data = [[_cell(c, "head", widths[i]) for i, c in enumerate(block.columns)] + ["Fuente"]]
     for cells, srcs in zip(block.rows, block.sources, strict=True):
-        row = [_cell(c) for c in cells[:n]] + [_cell(None)] * (n - len(cells))
-        data.append(row + [Paragraph(escape(refs.mark(srcs)), STYLES["ref"])])
+        cells = [*cells[:n], *[None] * (n - len(cells))]
+        row = [_cell(c, "cell", widths[i]) for i, c in enumerate(cells)]
+        data.append(row + [_cell(refs.mark(srcs) or " ", "ref", widths[-1])])
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle(_grid(1)))
+    t.setStyle(TableStyle(_grid(1) + _plain_styles(data, ["cell"] * n + ["ref"])))
     out: list = []
     if block.caption:
         out.append(Paragraph(escape(block.caption), STYLES["caption"]))

@@ -368,6 +368,8 @@ EQUIVALENT_KINDS = {"OEI": ("OES", "OEG"), "AEI": ("AES", "OEE"), "OES": ("OEI",
 
 
 def _asked_kind(text: str, codes: list[str]) -> str | None:
+    if re.search(r"\bobjetivos? (estrategicos? )?generales?\b", text):
+        return "OEG"
     for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones")), ("OEI", ("oei", "objetivos")),
                         ("AES", ("aes",)), ("OES", ("oes",)), ("OEE", ("objetivos especificos",))):
         if kind == "OEI" and re.search(r"\bobjetivos especificos\b", text):

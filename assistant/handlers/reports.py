@@ -385,3 +385,60 @@ def answer_measure_list(ctx: Context) -> Answer | None:
                     rows=[[r["owner"], METRIC_LABELS.get(r["metric"], r["metric"]), r["raw"]] for r in rows])
     return answer.cite(*rows)
 
+
+
+# ---- summary of a document --------------------------------------------------------------------------
+
+def answer_summary(ctx: Context) -> Answer | None:
+    """What a report (or plan) holds, in figures, with its executive summary's opening."""
+    r = ctx.resolver
+    plan = r.plan_for_hint(ctx.q)
+    doc = r.report_for(ctx.q)
+    if doc is None and plan:
+        doc = next((d for d in r.documents if d["plan"] == plan and not d["kind"].startswith("informe")), None)
+    if doc is None:
+        doc = r.latest_report()
+    if doc is None:
+        return None
+    f = (doc["file"],)
+    parts, rows, cited = [], [], []
+    oei = ctx.store.rows("select * from measurements where file = ? and metric = 'avance_tipo1' and owner like 'OEI%' "
+                         "order by owner", f)
+    if oei:
+        parts.append("avance tipo 1 por OEI: " + ", ".join(f"{m['owner']} {fmt(m['value'], m['raw'])}%" for m in oei))
+        rows += [[m["owner"], "avance tipo 1 (%)", m["value"]] for m in oei]
+        cited += oei[:2]
+    pei = ctx.store.rows("select * from measurements where file = ? and metric = 'avance_pei' order by owner", f)
+    if pei:
+        parts.append(f"{len(pei)} AEI con avance PEI reportado")
+    crit = ctx.store.rows("select * from critical_actions where file = ? order by id", f)
+    if crit:
+        parts.append(f"{len(crit)} acciones críticas ({', '.join(c['owner'] for c in crit)})")
+        cited.append(crit[0])
+    recs = ctx.store.rows("select * from recommendations where file = ? order by id", f)
+    if recs:
+        follow = [x for x in recs if x["list_kind"] == "seguimiento"]
+        new = [x for x in recs if x["list_kind"] == "nueva"]
+        counts: dict[str, int] = {}
+        for x in follow:
+            counts[x["status"] or "sin estado"] = counts.get(x["status"] or "sin estado", 0) + 1
+        if follow:
+            parts.append(f"{len(follow)} recomendaciones en seguimiento (" + ", ".join(
+                f"{n} {STATUS_LABELS.get(k, k)}" for k, n in counts.items()) + ")")
+        if new:
+            parts.append(f"{len(new)} recomendaciones nuevas")
+    ents = ctx.store.rows("select kind, count(distinct code) n from entities where file = ? group by kind", f)
+    if ents and not oei:
+        parts.append(", ".join(f"{e['n']} {e['kind']}" for e in ents))
+    opening = ctx.store.rows("select * from passages where file = ? and kind = 'paragraph' and lower(section) like "
+                             "'%resumen%' order by line_start limit 2", f)
+    head = f"{doc['title']} ({doc['kind']}, {doc['plan']}" + (f", {describe_period(doc['period'])}" if doc["period"]
+                                                               else "") + ")"
+    text = head + ". " + ("; ".join(parts) + "." if parts else "")
+    if opening:
+        text += " Resumen ejecutivo: " + " ".join(p["text"] for p in opening)[:900]
+        cited = opening + cited
+    answer = Answer(text, intent="summary", entities=ctx.entities(period=doc["period"]),
+                    columns=["Código", "Medida", "Valor"] if rows else None, rows=rows or None)
+    answer.suggestions = ["¿Qué acciones son críticas?", "¿Qué recomendaciones siguen en proceso?"]
+    return answer.cite(*(cited or [{"file": doc["file"], "line_start": 1, "line_end": 1, "locator": doc["title"]}]))

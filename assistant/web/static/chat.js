@@ -10,8 +10,9 @@
   const status = document.getElementById("ask-status");
   const STORE_KEY = "planes.conversacion";
   const MAX_TURNS = 30;
-  // Figures: numbers with decimals, thousands separators, percentages.
-  const FIGURE_RE = /(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?\s?%?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+)/g;
+  // Figures: numbers with decimals, thousands separators or a percent sign; never the digits of a
+  // code such as AEI.01.05 or a year.
+  const FIGURE_RE = /(?<![\w.,])(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?(?:\s?%)?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+)(?!\w|[.,]\d)/g;
   let state = load();
   let busy = false;
 
