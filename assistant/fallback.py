@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any
 
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store, locator
@@ -24,8 +23,7 @@ from .resolve import QUESTION_WORDS
 
 MIN_COVERAGE = 0.5
 # Connective words of a question that no answer needs to repeat.
-FILLER = frozenset("respecto considerando teniendo cuenta acerca relacion referente mencionado indica dice hay "
-                   "puedes podria quiero saber explica explicame".split())
+FILLER = frozenset(["respecto", "considerando", "teniendo", "cuenta", "acerca", "relacion", "referente", "mencionado", "indica", "dice", "hay", "puedes", "podria", "quiero", "saber", "explica", "explicame"])
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 QUANTITY_RE = re.compile(r"\b(cuanto|cuanta|cuantos|cuantas|que porcentaje|que cantidad|cual fue el (valor|monto))\b")
 ANSWER_KINDS = ("paragraph", "list", "row", "footnote")

@@ -18,14 +18,7 @@ from knowledge.text import fold
 from .understand import Question
 
 # Words that say what is asked, not what it is about: ignored when matching titles.
-QUESTION_WORDS = frozenset("""
-avance avanzo avanze meta metas logro logros esperado esperada valor obtenido obtuvo linea base lineas
-indicador indicadores responsable responsables cargo quien unidad unidades prioridad ruta estrategica
-estrategico estrategicos estrategicas institucional institucionales accion acciones objetivo objetivos aei oei
-oes aes pei pesem plan nuevo vigente informe reporte anual semestre semestral primer ano anos cual cuales
-cuanto cuantos cuanta cuantas codigo codigos mide miden medir como porcentaje numero tipo dentro segun
-evaluacion seguimiento mre ministerio relaciones exteriores tuvo tiene tienen fue dio dieron ver ve
-""".split())
+QUESTION_WORDS = frozenset(["avance", "avanzo", "avanze", "meta", "metas", "logro", "logros", "esperado", "esperada", "valor", "obtenido", "obtuvo", "linea", "base", "lineas", "indicador", "indicadores", "responsable", "responsables", "cargo", "quien", "unidad", "unidades", "prioridad", "ruta", "estrategica", "estrategico", "estrategicos", "estrategicas", "institucional", "institucionales", "accion", "acciones", "objetivo", "objetivos", "aei", "oei", "oes", "aes", "pei", "pesem", "plan", "nuevo", "vigente", "informe", "reporte", "anual", "semestre", "semestral", "primer", "ano", "anos", "cual", "cuales", "cuanto", "cuantos", "cuanta", "cuantas", "codigo", "codigos", "mide", "miden", "medir", "como", "porcentaje", "numero", "tipo", "dentro", "segun", "evaluacion", "seguimiento", "mre", "ministerio", "relaciones", "exteriores", "tuvo", "tiene", "tienen", "fue", "dio", "dieron", "ver", "ve"])
 
 
 @dataclass

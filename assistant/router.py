@@ -11,8 +11,7 @@ from knowledge.store import Store
 
 from .answer import Answer
 from .fallback import passage_answer
-from .handlers import Context
-from .handlers import measures, methodology, plan_facts, reports
+from .handlers import Context, measures, methodology, plan_facts, reports
 from .intents import classify, is_follow_up
 from .resolve import Resolver
 from .understand import Question, parse
@@ -92,7 +91,8 @@ def answer_question(store: Store, question: str, state: dict | None) -> tuple[di
         if answer is not None:
             break
     if answer is None and q.codes and not intents:
-        answer = plan_facts.answer_objective(ctx)
+        # a code and a year with no other word: the value measured that year; a bare code: its text
+        answer = (measures.answer_avance(ctx) if q.years else None) or plan_facts.answer_objective(ctx)
     if answer is None:
         plan = resolver.plan_for_hint(q)
         files = [d["file"] for d in resolver.documents if d["plan"] == plan] if plan else None

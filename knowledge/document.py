@@ -8,8 +8,7 @@ from pathlib import Path
 
 from .text import clean, fold
 
-MONTHS = ("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
-          "noviembre diciembre").split()
+MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre"]
 
 
 class UnreadableDocument(Exception):

@@ -73,10 +73,7 @@ def is_table_line(raw: str) -> bool:
 
 def split_cells(raw: str) -> list[str]:
     stripped = raw.strip()
-    if stripped.startswith("|"):
-        cells = stripped.strip("|").split("|")
-    else:
-        cells = raw.rstrip("\n").split("\t")
+    cells = stripped.strip("|").split("|") if stripped.startswith("|") else raw.rstrip("\n").split("\t")
     return [clean(c) for c in cells]
 
 
@@ -222,7 +219,7 @@ def _add_table(out: Structure, lines: list[tuple[int, list[str]]], caption: str 
     table = Table(caption, lines[0][0], lines[-1][0], header, rows, spans, section)
     out.tables.append(table)
     index = len(out.tables) - 1
-    for row, (start, end) in zip(rows, spans):
+    for row, (start, end) in zip(rows, spans, strict=False):
         out.passages.append(Passage(render_row(header, row), start, end, section, "row", caption, index))
     if not rows:
         out.passages.append(Passage(" · ".join(c for c in header if c), lines[0][0], lines[0][0], section,

@@ -34,7 +34,7 @@ from typing import Any
 from knowledge.store import Store
 from knowledge.text import fold, parse_number
 
-from .ceplan import avance_corregido, avance_tipo1
+from .ceplan import avance_corregido, avance_tipo1, avance_tipo2
 from .levels import LevelRule, effective_rule, normalise_level, semestral_share
 from .summaries import PEI_METRICS, Row, Source, action_statuses, fmt, level_counts, load, parent_code, period_key
 
@@ -184,44 +184,75 @@ def _pct(value: float | None) -> str:
 # ---- A. per-indicator tables: recompute avance from LE, VO, sentido ------------------------------
 
 
-def check_indicator_tables(measurements: list[Row]) -> list[Check]:
-    """Each printed avance and avance corregido of a per-indicator table recomputed with
-    ``queries.ceplan`` from the logro esperado and valor obtenido on the same row."""
-    rows_by_line: dict[tuple, dict[str, Row]] = defaultdict(dict)
+def check_indicator_tables(measurements: list[Row], indicators: list[Row] | None = None) -> list[Check]:
+    """Each printed avance (tipo 1, corregido [C], tipo 2) of an indicator recomputed with
+    ``queries.ceplan`` from the logro esperado and valor obtenido of the same indicator and year
+    (on the same row when the table prints them there; a PESEM annex may hold the logro esperado
+    and the section table the valor obtenido), and for tipo 2 the línea de base of the indicator."""
+    groups: dict[tuple, list[Row]] = defaultdict(list)
     for r in measurements:
-        if r.get("metric") in ("logro_esperado", "valor_obtenido", "avance", "avance_corregido"):
-            rows_by_line[(r["file"], r.get("owner"), r["line_start"], r.get("indicator_name"))][r["metric"]] = r
+        if r.get("metric") in _AVANCE_INPUTS + _AVANCE_OUTPUTS:
+            groups[(r["file"], r.get("owner"), _indicator_key(r), r.get("year"))].append(r)
+    baselines = {(i["file"], i.get("owner"), _indicator_key(i)): i for i in indicators or []}
     checks = []
-    for (file, owner, _line, _name), group in sorted(rows_by_line.items(), key=lambda kv: (kv[0][0], kv[0][2])):
-        le, vo = group.get("logro_esperado"), group.get("valor_obtenido")
-        if not le or not vo:
-            continue
-        for metric in ("avance", "avance_corregido"):
-            row = group.get(metric)
-            if not row:
+    for (file, owner, ind, _year), rows in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        for row in (r for r in rows if r.get("metric") in _AVANCE_OUTPUTS):
+            le, vo = _input(rows, "logro_esperado", row), _input(rows, "valor_obtenido", row)
+            if not le or not vo:
                 continue
-            if metric == "avance":
-                result = avance_tipo1(vo.get("value"), le.get("value"), row.get("sentido"), row.get("agregacion"))
-            else:
-                result = avance_corregido(vo.get("value"), le.get("value"))
-            status, reason = compare(row.get("value"), row.get("raw") or "", result.value)
-            if status == DIFFERS and result.uncapped is not None:
-                alt, _ = compare(row.get("value"), row.get("raw") or "", result.uncapped)
-                if alt != DIFFERS:
-                    status, reason = ROUNDED, "el informe imprime la razón sin tope"
-            label = "avance corregido [C]" if metric == "avance_corregido" else "avance"
-            head = (f"{owner}, {label} impreso {row.get('raw')} ({Source.of(row).cite()}); recalculado: "
-                    f"{result.explain()}")
-            if result.value is None:
-                status = NOT_COMPUTABLE if row.get("value") is None else DIFFERS
-                reason = result.note
-            checks.append(Check(
-                "avance_recalculado", owner, file, row.get("period"), row.get("value"), row.get("raw") or "",
-                Source.of(row), result.value, result.explain(), Source.of(vo), result.formula, status,
-                _explain(head, status, reason,
-                         f"Sentido esperado «{row.get('sentido') or 'sin dato'}», tipo de agregación "
-                         f"«{row.get('agregacion') or 'sin dato'}».")))
+            lb = baselines.get((file, owner, ind))
+            checks.append(_avance_check(row, le, vo, lb))
     return checks
+
+
+_AVANCE_INPUTS = ("logro_esperado", "valor_obtenido")
+_AVANCE_OUTPUTS = ("avance", "avance_corregido", "avance_tipo1", "avance_tipo2")
+
+
+def _indicator_key(r: Row) -> str:
+    return fold(r.get("indicator_name") or r.get("name") or "")[:80] or (r.get("indicator_code") or r.get("code") or "")
+
+
+def _input(rows: list[Row], metric: str, near: Row) -> Row | None:
+    """The input on the avance's own row when printed there, else the first printed one."""
+    found = [r for r in rows if r.get("metric") == metric]
+    same = [r for r in found if r["line_start"] == near["line_start"]]
+    return (same or found or [None])[0]
+
+
+def _avance_check(row: Row, le: Row, vo: Row, lb: Row | None) -> Check:
+    metric = row["metric"]
+    if metric == "avance_tipo2":
+        result = avance_tipo2(vo.get("value"), le.get("value"), (lb or {}).get("baseline_value"))
+    elif metric == "avance_corregido":
+        result = avance_corregido(vo.get("value"), le.get("value"))
+    else:
+        result = avance_tipo1(vo.get("value"), le.get("value"), row.get("sentido"), row.get("agregacion"))
+    raw = row.get("raw") or ""
+    status, reason = compare(row.get("value"), raw, result.value)
+    if status == DIFFERS and result.uncapped is not None and result.uncapped != result.value:
+        alt, _ = compare(row.get("value"), raw, result.uncapped)
+        if alt != DIFFERS:
+            status, reason = alt, "el informe imprime la razón sin el tope de 100"
+    if result.value is None:
+        status = NOT_COMPUTABLE if row.get("value") is None else DIFFERS
+        reason = result.note
+    label = {"avance_corregido": "avance corregido [C]", "avance_tipo2": "avance tipo 2",
+             "avance_tipo1": "avance tipo 1"}.get(metric, "avance")
+    owner = row.get("owner")
+    year = f" {row['year']}" if row.get("year") else ""
+    inputs = [Source.of(x) for x in (le, vo, lb) if x]
+    places = "; ".join(dict.fromkeys(x.cite() for x in inputs))
+    head = (f"{owner}{year}, {label} impreso «{_short(raw, 60)}» ({Source.of(row).cite()}); recalculado: "
+            f"{result.explain()} Datos de: {places}.")
+    tail = ""
+    if metric in ("avance", "avance_tipo1"):
+        tail = (f"Sentido esperado «{row.get('sentido') or 'sin dato'}», tipo de agregación "
+                f"«{row.get('agregacion') or 'sin dato'}».")
+    other_at = Source.of(vo) if vo["line_start"] == row["line_start"] else Source.span([le]) if le else None
+    return Check("avance_recalculado", owner or "", row["file"], row.get("period"), row.get("value"), raw,
+                 Source.of(row), result.value, result.explain(), other_at, result.formula, status,
+                 _explain(head, status, reason, tail))
 
 
 # ---- B. the same avance in the summary table and in the indicator table -------------------------
@@ -733,12 +764,13 @@ def run_audit(store: Store, thresholds: dict[str, Any] | None = None) -> AuditRe
     measurements = load(store, "measurements")
     statements = load(store, "statements")
     recommendations = load(store, "recommendations")
+    indicators = load(store, "indicators")
     lines = {d["file"]: store.lines(d["file"]) for d in documents}
     rules = {d["file"]: effective_rule(store, d["file"], (thresholds or {}).get(d["file"])) for d in documents}
     claims = [s for s in statements if s.get("topic") in ("acciones_por_nivel", "acciones_total")]
     if not claims:
         claims = _claims_from_lines(documents, lines)
-    checks = (check_indicator_tables(measurements) + check_summary_vs_detail(measurements)
+    checks = (check_indicator_tables(measurements, indicators) + check_summary_vs_detail(measurements)
               + check_poi_figures(measurements, statements) + check_pei_prose(measurements, statements)
               + check_shares(statements, rules) + check_recommendation_shares(statements, recommendations)
               + check_level_totals(measurements) + check_level_claims(claims, measurements, rules)

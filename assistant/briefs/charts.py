@@ -1,183 +1,180 @@
-"""Bar charts drawn with reportlab.graphics (vector, no extra dependency).
+"""Bar charts drawn with reportlab.graphics shapes (vector, no extra dependency).
 
-Labels are drawn as plain strings on the canvas (never parsed as markup). A missing value
+The bars are laid out here with plain Rect/Line/String shapes rather than reportlab's chart
+widgets: the widgets validate every attribute they set and made one 27-bar chart cost more
+than the rest of a brief. Labels are plain strings (never parsed as markup). A missing value
 draws no bar and is labelled "sin dato", so it never reads as a zero."""
 
 from __future__ import annotations
 
 import math
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .escape import shorten
 from .model import MISSING, Chart, fmt_number
 
 PALETTE = [colors.HexColor(c) for c in ("#1f5f8b", "#e07b39", "#5b9a4d", "#b9474b", "#7d5ba6", "#8c8c8c")]
 LEVEL_COLORS = {"alto": "#3c8d40", "medio": "#e3a21a", "bajo": "#c0392b"}
-FONT = "Helvetica"
+FONT, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+SMALL = 6.5
+GRID = colors.HexColor("#dddddd")
+AXIS = colors.HexColor("#888888")
+REFERENCE = colors.HexColor("#555555")
+TITLE_H = 16
+LEGEND_H = 14
 
 
-def _nice_range(values: list[float], reference: float | None) -> tuple[float, float, float]:
+def nice_range(values: list[float], reference: float | None) -> tuple[float, float, float]:
+    """Axis bounds and step: round numbers that include zero, every value and the reference."""
     lo = min([0.0, *values])
     hi = max([*values, reference or 0.0, 1.0])
-    span = hi - lo
-    raw_step = span / 5
+    raw_step = (hi - lo) / 5
     mag = 10 ** math.floor(math.log10(raw_step))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw_step)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
 
 
-def _colors(chart: Chart) -> list:
+def _palette(chart: Chart) -> list:
     names = [name.lower() for name, _ in chart.series]
     if all(n in LEVEL_COLORS for n in names):
         return [colors.HexColor(LEVEL_COLORS[n]) for n in names]
     return PALETTE
 
 
-def draw(chart: Chart, width: float) -> Drawing:
-    if chart.horizontal:
-        return _horizontal(chart, width)
-    return _vertical(chart, width)
-
-
-def _values(chart: Chart) -> list[float]:
+def _extent(chart: Chart) -> list[float]:
     if chart.stacked:
-        n = len(chart.categories)
-        return [sum(v or 0 for _, vals in chart.series for v in vals[i:i + 1]) for i in range(n)]
+        return [sum(vals[i] or 0 for _, vals in chart.series if i < len(vals)) for i in range(len(chart.categories))]
     return [v for _, vals in chart.series for v in vals if v is not None]
+
+
+def _ticks(lo: float, hi: float, step: float) -> list[float]:
+    n = int(round((hi - lo) / step))
+    return [lo + i * step for i in range(n + 1)]
+
+
+def draw(chart: Chart, width: float) -> Drawing:
+    return _horizontal(chart, width) if chart.horizontal else _vertical(chart, width)
+
+
+def _label(value: float | None, unit: str) -> str:
+    return fmt_number(value, unit) or ""
 
 
 def _horizontal(chart: Chart, width: float) -> Drawing:
     n_cat, n_ser = len(chart.categories), len(chart.series)
-    per_bar = 9 if n_ser > 1 and not chart.stacked else 11
-    group = per_bar * (1 if chart.stacked else n_ser) + 5
-    legend_h = 14 if n_ser > 1 else 0
-    label_w = min(170.0, max(40.0, 4.6 * max(len(c) for c in chart.categories)))
-    plot_h = group * n_cat
-    height = plot_h + 38 + legend_h
-    d = Drawing(width, height)
-    d.add(String(0, height - 10, shorten(chart.title, 110), fontName=FONT + "-Bold", fontSize=8.5))
-    bc = HorizontalBarChart()
-    bc.x, bc.y = label_w + 6, 18 + legend_h
-    bc.width, bc.height = width - label_w - 40, plot_h
-    # reportlab draws the first category at the bottom; reverse so the list reads top-down.
-    bc.data = [[v for v in reversed(vals)] for _, vals in chart.series]
-    bc.categoryAxis.categoryNames = [shorten(c, 40) for c in reversed(chart.categories)]
-    _style(bc, chart)
-    d.add(bc)
-    _reference(d, bc, chart, horizontal=True)
-    _missing_labels(d, bc, chart, horizontal=True)
+    bars_per_group = 1 if chart.stacked else n_ser
+    bar_h = 9.0 if bars_per_group > 1 else 10.0
+    group_h = bar_h * bars_per_group + 5
+    legend_h = LEGEND_H if n_ser > 1 else 0
+    names = [shorten(c, 40) for c in chart.categories]
+    label_w = min(170.0, max(30.0, max(stringWidth(n, FONT, SMALL) for n in names) + 6))
+    x0, y0 = label_w + 4, 14 + legend_h
+    plot_w, plot_h = width - x0 - 34, group_h * n_cat
+    d = Drawing(width, plot_h + y0 + TITLE_H + 4)
+    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=8.5))
+    lo, hi, step = nice_range(_extent(chart) or [0.0], chart.reference)
+    scale = plot_w / (hi - lo)
+
+    def x_of(v: float) -> float:
+        return x0 + (v - lo) * scale
+
+    for tick in _ticks(lo, hi, step):
+        x = x_of(tick)
+        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=GRID, strokeWidth=0.4))
+        d.add(String(x, y0 - 9, fmt_number(tick) or "0", fontName=FONT, fontSize=SMALL, textAnchor="middle"))
+    d.add(Line(x_of(0), y0, x_of(0), y0 + plot_h, strokeColor=AXIS, strokeWidth=0.6))
+    palette = _palette(chart)
+    for i, name in enumerate(names):
+        top = y0 + plot_h - i * group_h - 2.5
+        d.add(String(x0 - 4, top - group_h / 2 - 0.5, name, fontName=FONT, fontSize=SMALL, textAnchor="end"))
+        values = [vals[i] if i < len(vals) else None for _, vals in chart.series]
+        if all(v is None for v in values):
+            d.add(String(x_of(0) + 3, top - group_h / 2 - 0.5, MISSING, fontName=ITALIC, fontSize=SMALL,
+                         fillColor=colors.grey))
+            continue
+        start = 0.0
+        for s, v in enumerate(values):
+            if v is None:
+                continue
+            y = top - (bar_h if chart.stacked else (s + 1) * bar_h)
+            a, b = (start, start + v) if chart.stacked else (0.0, v)
+            left, right = sorted((x_of(a), x_of(b)))
+            d.add(Rect(left, y + 0.5, max(right - left, 0.3), bar_h - 1, fillColor=palette[s % len(palette)],
+                       strokeColor=None))
+            if chart.stacked:
+                if v and right - left > 10:
+                    d.add(String((left + right) / 2, y + bar_h / 2 - 2, _label(v, ""), fontName=FONT,
+                                 fontSize=6, fillColor=colors.white, textAnchor="middle"))
+                start += v
+            else:
+                d.add(String(right + 2 if v >= 0 else left - 2, y + bar_h / 2 - 2, _label(v, chart.unit),
+                             fontName=FONT, fontSize=6, textAnchor="start" if v >= 0 else "end"))
+    if chart.reference is not None and lo <= chart.reference <= hi:
+        x = x_of(chart.reference)
+        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=REFERENCE, strokeWidth=0.6, strokeDashArray=[2, 2]))
     if legend_h:
-        _legend(d, chart, bc.x, 8)
+        _legend(d, chart, x0, 2)
     return d
 
 
 def _vertical(chart: Chart, width: float) -> Drawing:
-    n_ser = len(chart.series)
-    legend_h = 14 if n_ser > 1 else 0
-    height = 150 + legend_h
-    d = Drawing(width, height)
-    d.add(String(0, height - 10, shorten(chart.title, 110), fontName=FONT + "-Bold", fontSize=8.5))
-    bc = VerticalBarChart()
-    bc.x, bc.y = 36, 22 + legend_h
-    bc.width = min(width - 50, 40.0 * len(chart.categories) * max(1, n_ser) + 40)
-    bc.height = height - bc.y - 22
-    bc.data = [list(vals) for _, vals in chart.series]
-    bc.categoryAxis.categoryNames = [shorten(c, 14) for c in chart.categories]
-    _style(bc, chart)
-    d.add(bc)
-    _reference(d, bc, chart, horizontal=False)
-    _missing_labels(d, bc, chart, horizontal=False)
+    n_cat, n_ser = len(chart.categories), len(chart.series)
+    legend_h = LEGEND_H if n_ser > 1 else 0
+    x0, y0 = 34.0, 14 + legend_h
+    plot_h = 100.0
+    group_w = min(60.0, (width - x0 - 10) / max(n_cat, 1))
+    bar_w = (group_w - 8) / (1 if chart.stacked else n_ser)
+    d = Drawing(width, plot_h + y0 + TITLE_H + 14)
+    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=8.5))
+    lo, hi, step = nice_range(_extent(chart) or [0.0], chart.reference)
+    scale = plot_h / (hi - lo)
+
+    def y_of(v: float) -> float:
+        return y0 + (v - lo) * scale
+
+    plot_w = group_w * n_cat
+    for tick in _ticks(lo, hi, step):
+        y = y_of(tick)
+        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=GRID, strokeWidth=0.4))
+        d.add(String(x0 - 3, y - 2, fmt_number(tick) or "0", fontName=FONT, fontSize=SMALL, textAnchor="end"))
+    d.add(Line(x0, y_of(0), x0 + plot_w, y_of(0), strokeColor=AXIS, strokeWidth=0.6))
+    palette = _palette(chart)
+    for i, cat in enumerate(chart.categories):
+        left = x0 + i * group_w + 4
+        d.add(String(left + (group_w - 8) / 2, y0 - 9, shorten(cat, 14), fontName=FONT, fontSize=SMALL,
+                     textAnchor="middle"))
+        values = [vals[i] if i < len(vals) else None for _, vals in chart.series]
+        if all(v is None for v in values):
+            d.add(String(left + (group_w - 8) / 2, y_of(0) + 3, MISSING, fontName=ITALIC, fontSize=6,
+                         fillColor=colors.grey, textAnchor="middle"))
+            continue
+        start = 0.0
+        for s, v in enumerate(values):
+            if v is None:
+                continue
+            x = left if chart.stacked else left + s * bar_w
+            a, b = (start, start + v) if chart.stacked else (0.0, v)
+            bottom, top = sorted((y_of(a), y_of(b)))
+            d.add(Rect(x, bottom, bar_w - 1, max(top - bottom, 0.3), fillColor=palette[s % len(palette)],
+                       strokeColor=None))
+            d.add(String(x + (bar_w - 1) / 2, top + 2, _label(v, chart.unit), fontName=FONT, fontSize=6,
+                         textAnchor="middle"))
+            start += v if chart.stacked else 0
+    if chart.reference is not None and lo <= chart.reference <= hi:
+        y = y_of(chart.reference)
+        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=REFERENCE, strokeWidth=0.6, strokeDashArray=[2, 2]))
     if legend_h:
-        _legend(d, chart, bc.x, 6)
+        _legend(d, chart, x0, 2)
     return d
 
 
-def _style(bc, chart: Chart) -> None:
-    values = _values(chart) or [0.0]
-    lo, hi, step = _nice_range(values, chart.reference)
-    bc.valueAxis.valueMin, bc.valueAxis.valueMax, bc.valueAxis.valueStep = lo, hi, step
-    bc.valueAxis.labels.fontName = FONT
-    bc.valueAxis.labels.fontSize = 6.5
-    bc.valueAxis.labelTextFormat = lambda v: fmt_number(v) or ""
-    bc.valueAxis.visibleGrid = True
-    bc.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-    bc.valueAxis.gridStrokeWidth = 0.4
-    bc.categoryAxis.labels.fontName = FONT
-    bc.categoryAxis.labels.fontSize = 6.5
-    bc.categoryAxis.strokeColor = colors.HexColor("#888888")
-    bc.valueAxis.strokeColor = colors.HexColor("#888888")
-    if chart.stacked:
-        bc.categoryAxis.style = "stacked"
-    bc.barSpacing = 1
-    bc.groupSpacing = 5
-    palette = _colors(chart)
-    for i in range(len(chart.series)):
-        bc.bars[i].fillColor = palette[i % len(palette)]
-        bc.bars[i].strokeColor = None
-    bc.barLabelFormat = lambda v: fmt_number(v, chart.unit) if v is not None else ""
-    bc.barLabels.fontName = FONT
-    bc.barLabels.fontSize = 6
-    if chart.stacked:
-        bc.barLabelFormat = lambda v: fmt_number(v) if v else ""
-        bc.barLabels.boxTarget = "mid"
-        bc.barLabels.fillColor = colors.white
-    elif isinstance(bc, HorizontalBarChart):
-        bc.barLabels.boxAnchor = "w"
-        bc.barLabels.dx = 3
-    else:
-        bc.barLabels.nudge = 6
-
-
-def _reference(d: Drawing, bc, chart: Chart, horizontal: bool) -> None:
-    ref = chart.reference
-    if ref is None:
-        return
-    lo, hi = bc.valueAxis.valueMin, bc.valueAxis.valueMax
-    if not lo <= ref <= hi or hi == lo:
-        return
-    frac = (ref - lo) / (hi - lo)
-    if horizontal:
-        x = bc.x + frac * bc.width
-        d.add(Line(x, bc.y, x, bc.y + bc.height, strokeColor=colors.HexColor("#555555"), strokeWidth=0.6,
-                   strokeDashArray=[2, 2]))
-    else:
-        y = bc.y + frac * bc.height
-        d.add(Line(bc.x, y, bc.x + bc.width, y, strokeColor=colors.HexColor("#555555"), strokeWidth=0.6,
-                   strokeDashArray=[2, 2]))
-
-
-def _missing_labels(d: Drawing, bc, chart: Chart, horizontal: bool) -> None:
-    """Write "sin dato" where a category has no value in any series."""
-    if chart.stacked:
-        return
-    n = len(chart.categories)
-    for i in range(n):
-        if any(vals[i] is not None for _, vals in chart.series if i < len(vals)):
-            continue
-        if horizontal:
-            slot = bc.height / n
-            y = bc.y + (n - 1 - i) * slot + slot / 2 - 2
-            d.add(String(bc.x + 3, y, MISSING, fontName=FONT + "-Oblique", fontSize=6, fillColor=colors.grey))
-        else:
-            slot = bc.width / n
-            d.add(String(bc.x + i * slot + slot / 2, bc.y + 3, MISSING, fontName=FONT + "-Oblique", fontSize=6,
-                         fillColor=colors.grey, textAnchor="middle"))
-
-
 def _legend(d: Drawing, chart: Chart, x: float, y: float) -> None:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.fontName = FONT
-    legend.fontSize = 6.5
-    legend.boxAnchor = "w"
-    legend.dx = legend.dy = 6
-    legend.deltax = 24 + 3.4 * max(len(shorten(name, 30)) for name, _ in chart.series)
-    palette = _colors(chart)
-    legend.colorNamePairs = [(palette[i % len(palette)], shorten(name, 30)) for i, (name, _) in enumerate(chart.series)]
-    d.add(legend)
+    palette = _palette(chart)
+    for s, (name, _) in enumerate(chart.series):
+        label = shorten(name, 30)
+        d.add(Rect(x, y, 7, 7, fillColor=palette[s % len(palette)], strokeColor=None))
+        d.add(String(x + 10, y + 1, label, fontName=FONT, fontSize=SMALL))
+        x += 10 + stringWidth(label, FONT, SMALL) + 14

@@ -47,6 +47,9 @@ def _no_report(ctx: Context, intent: str) -> Answer | None:
     return None
 
 
+NOT_PRIORITISED = re.compile(r"\bno (?:son |es |fueron |fue |estan |esta )?priorizad")
+
+
 # ---- critical actions -------------------------------------------------------------------------
 
 def answer_critical(ctx: Context) -> Answer | None:
@@ -67,7 +70,7 @@ def answer_critical(ctx: Context) -> Answer | None:
         if not rows:
             return not_found(f"{', '.join(codes)} no figura entre las acciones críticas del informe de "
                              f"{describe_period(doc['period'])}.", "critical", ctx.entities(period=doc["period"]))
-    elif re.search(r"\bno priorizad", text):
+    elif NOT_PRIORITISED.search(text):
         rows = [r for r in rows if not r["priorizado"]]
     elif re.search(r"\bpriorizad", text):
         rows = [r for r in rows if r["priorizado"]]
@@ -84,7 +87,7 @@ def answer_critical(ctx: Context) -> Answer | None:
         if aois:
             answer_text += f" Actividades operativas analizadas: {aois}."
     else:
-        which = " no priorizados" if re.search(r"\bno priorizad", text) else ""
+        which = " no priorizados" if NOT_PRIORITISED.search(text) else ""
         answer_text = (f"El informe de {period} identifica {len(rows)} acciones críticas{which}: "
                        + ", ".join(f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'})"
                                    for r in rows) + ".")

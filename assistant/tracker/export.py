@@ -31,12 +31,19 @@ def _row(item: dict[str, Any]) -> list[Any]:
         plazo = int(plazo)
     source = item["source"]
     origin = {"actualizacion": "actualización en la aplicación", "informe": "informe"}.get(item["status_source"], "")
-    comment = update.get("comment") if item["status_source"] == "actualizacion" else \
-        next((e["comment"] for e in reversed(item["printed"]) if e.get("comment")), "")
     return [item["key"], item["report"]["title"], item["report"]["period"], item["list_kind"], item["number"],
             item["aspecto"], item["text"], "; ".join(item["responsible"]), plazo, item["due_date"],
             "sí" if item["overdue"] else "no", item["status_label"], origin, update.get("when"),
-            update.get("user"), comment, source["file"], f"{source['line_start']}-{source['line_end']}"]
+            update.get("user"), _comment(item), source["file"], f"{source['line_start']}-{source['line_end']}"]
+
+
+def _comment(item: dict[str, Any]) -> str:
+    """The comment behind the current status: the app update's, or those the latest report printed
+    (one per responsible unit)."""
+    if item["status_source"] == "actualizacion":
+        return item["last_update"]["comment"]
+    dated = [e for e in item["printed"] if e["status"] and e["date"] == item["status_date"]]
+    return " | ".join(dict.fromkeys(e["comment"] for e in dated if e.get("comment")))
 
 
 def to_csv(items: list[dict[str, Any]]) -> str:
