@@ -316,15 +316,30 @@ def check_poi_figures(measurements: list[Row], statements: list[Row]) -> list[Ch
 
 
 def check_pei_prose(measurements: list[Row], statements: list[Row]) -> list[Check]:
-    """An action's or objective's avance stated in prose against the same avance in a table."""
-    places: dict[tuple, list[Row]] = defaultdict(list)
+    """An action's or objective's avance stated in prose against the same avance in a table (the
+    objective's summary table first, else the one indicator table of that code; with several
+    indicators the prose is ambiguous and is not compared)."""
+    refs: dict[tuple, list[Row]] = defaultdict(list)
     for r in measurements:
-        if r.get("metric") in ("avance_pei", "avance_tipo1", "avance_corregido") and r.get("owner"):
-            places[(r["file"], r["owner"])].append(r)
+        if not r.get("owner"):
+            continue
+        if r.get("metric") == "avance_pei" or (r.get("metric") in ("avance_tipo1", "avance_corregido")
+                                              and r.get("indicator_name")):
+            refs[(r["file"], r["owner"])].append(r)
+    prose: dict[tuple, list[Row]] = defaultdict(list)
     for s in statements:
         if s.get("topic") == "avance_pei_prosa" and s.get("owner"):
-            places[(s["file"], s["owner"])].append(dict(s, metric="avance_pei_prosa"))
-    return _compare_places(places, "avance_pei", "avance PEI")
+            prose[(s["file"], s["owner"])].append(dict(s, metric="avance_pei_prosa"))
+    places: dict[tuple, list[Row]] = {}
+    for key, said in prose.items():
+        tables = refs.get(key, [])
+        summary = [r for r in tables if r.get("metric") == "avance_pei"]
+        if not summary and len({_indicator_key(r) for r in tables}) > 1:
+            continue
+        reference = summary or [r for r in tables if r.get("metric") == "avance_tipo1"] or tables
+        if reference:
+            places[key] = [dict(reference[0], metric="avance_pei")] + said
+    return _compare_places(places, "avance_pei", "avance")
 
 
 def _compare_places(places: dict[tuple, list[Row]], table_metric: str, label: str) -> list[Check]:
@@ -626,7 +641,7 @@ def check_semestral_targets(measurements: list[Row], statements: list[Row], docu
 def check_repeated_figures(measurements: list[Row]) -> list[Check]:
     """A figure of one indicator, metric and year printed in several places (a table repeated in
     the summary, the section and the annex) with different values."""
-    handled = set(PEI_METRICS) | {"avance_poi", "ejecucion_fisica", "nivel"}
+    handled = {"avance_poi", "ejecucion_fisica", "nivel"}
     groups: dict[tuple, list[Row]] = defaultdict(list)
     for r in measurements:
         if r.get("metric") in handled or not (r.get("indicator_name") or r.get("indicator_code")):

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 
 from . import charts
 from .data import spanish_date
-from .escape import escape
+from .escape import escape, shorten
 from .model import MISSING, Brief, Chart, Facts, Source, Text
 from .model import Table as TableBlock
 
@@ -239,7 +239,8 @@ def _sources(refs: Refs) -> list:
         out.append(Paragraph(escape(head), STYLES["caption"]))
         for locator, items in places.items():
             marks = "; ".join(f"[{n}] {s.lines() or 'sin líneas'}" for n, s in items)
-            out.append(Paragraph(escape(f"{locator or 'documento'}: {marks}"), STYLES["source"]))
+            place = shorten(locator, 120) or "documento"
+            out.append(Paragraph(escape(f"{place}: {marks}"), STYLES["source"]))
     return out
 
 

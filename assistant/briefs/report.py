@@ -155,7 +155,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
     table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present]],
                   widths=[4.0, *[1.05] * len(present)])
     for owner in owners:
-        name = f"{owner} {shorten(titles.get(owner, ''), 80)}".strip()
+        name = f"{owner} {shorten(titles.get(owner, ''), 48)}".strip()
         table.add([name, *[_cell(per[owner].get(x)) for x in present]],
                   list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
     section.blocks.append(table)
@@ -187,7 +187,7 @@ def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:
     table = Table(["Acción", "Priorizada", "Motivo según el informe", "AOI señaladas"], widths=[1.2, 1.0, 6.4, 1.9])
     for c in rows:
         pri = {1: "sí", 0: "no"}.get(c.get("priorizado"))
-        table.add([c["owner"], pri, shorten(c.get("reason"), 430), ", ".join(units_of(c.get("aois"))) or None],
+        table.add([c["owner"], pri, shorten(c.get("reason"), 320), ", ".join(units_of(c.get("aois"))) or None],
                   [source_of(c, cat.titles)])
     section.blocks.append(table)
     return section
