@@ -8,17 +8,21 @@ import re
 from .understand import Question
 
 RULES: list[tuple[str, str]] = [
+    ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"
+               r"devengad\w*)\b"),
     ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),
     ("methodology", r"\b(formula|como se calcula|metodolog|umbral|umbrales|criterio|criterios|base metodologica|"
-                    r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento)"),
+                    r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento|enfoque|"
+                    r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
     ("recommendation", r"\brecomend"),
     ("critical", r"\bcritic"),
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
     ("trend", r"\b(tendencia|evolucion|mayor caida|mayor aumento|cayo|crecio|en que ano|ano a ano|interanual)"),
-    ("compare", r"\b(vs\.?|versus|compar|diferencia|puntos porcentuales|separan|brecha|frente a(l)?)\b"),
+    ("compare", r"\b(vs\.?|versus|compar\w*|diferencia|puntos porcentuales|separan|brecha|frente a(l)?|supera\w*|"
+                r"cuantos puntos)\b"),
     ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|"
                r"para (el )?20\d\d)\b"),
-    ("baseline", r"\blinea(s)? (de )?base\b"),
+    ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
     ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador)"),
     ("list", r"\bque (objetivos|acciones|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),

@@ -19,6 +19,7 @@ from .understand import Question, parse
 Handler = Callable[[Context], Answer | None]
 
 HANDLERS: dict[str, list[Handler]] = {
+    "budget": [lambda ctx: passage_answer(ctx.store, ctx.q.raw, intent="presupuesto", min_coverage=0.75)],
     "methodology": [methodology.answer_methodology],
     "recommendation": [reports.answer_recommendations],
     "critical": [reports.answer_critical],
@@ -33,7 +34,8 @@ HANDLERS: dict[str, list[Handler]] = {
     "priority": [plan_facts.answer_priority],
     "objective": [plan_facts.answer_objective],
     "summary": [reports.answer_summary],
-    "count": [plan_facts.answer_structure, reports.answer_count_statement],
+    "count": [reports.answer_level_count, plan_facts.answer_structure, measures.answer_code_year,
+              reports.answer_count_statement],
     "list": [reports.answer_measure_list, reports.answer_ranking, plan_facts.answer_structure],
 }
 
@@ -55,10 +57,15 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
     prev = previous.get("question")
     if not isinstance(prev, Question):
         return q
+    prev_codes = prev.codes or list(previous.get("codes") or [])
+    codes = q.codes
+    bare = re.search(r"\b(\d{1,2})\.(\d{1,2})\b", q.text)
+    if not codes and bare and prev_codes and prev_codes[0].count(".") == 2:
+        codes = [f"{prev_codes[0].split('.')[0]}.{int(bare.group(1)):02d}.{int(bare.group(2)):02d}"]
     return dataclasses.replace(
         q,
         text=f"{prev.text} || {q.text}" if not classify(q) else q.text,
-        codes=q.codes or prev.codes,
+        codes=codes or prev_codes,
         aois=q.aois or prev.aois,
         years=q.years or prev.years,
         semester=q.semester if (q.semester or q.years) else prev.semester,
@@ -95,9 +102,13 @@ def answer_question(store: Store, question: str, state: dict | None) -> tuple[di
         answer = (measures.answer_avance(ctx) if q.years else None) or plan_facts.answer_objective(ctx)
     if answer is None:
         plan = resolver.plan_for_hint(q)
-        files = [d["file"] for d in resolver.documents if d["plan"] == plan] if plan else None
+        report = resolver.report_for(q)
+        files = [report["file"]] if report and not plan else (
+            [d["file"] for d in resolver.documents if d["plan"] == plan] if plan else None)
         answer = passage_answer(store, strip_plan_words(question) if files else question, files)
         answer.entities = ctx.entities()
     result = answer.to_dict(store, resolver)
-    new_state = {"question": q, "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}
+    resolved = [c for c in [result["entities"].get("code")] if c] or q.codes
+    new_state = {"question": q, "codes": resolved,
+                 "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}
     return result, new_state

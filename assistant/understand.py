@@ -19,7 +19,7 @@ _OBJ_SECTORIAL_RE = re.compile(r"\bobjetivo(?:s)?\s+estrategico\s+sectorial\s+(\
 _ACTION_RE = re.compile(r"\bacci[oó]n(?:es)?(?:\s+estrategica)?(?:\s+institucional)?\s+(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)")
 _ACTION_SECTORIAL_RE = re.compile(r"\bacci[oó]n(?:es)?\s+estrategica\s+sectorial\s+(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)")
 # the early sector plan: "OE 1.9", "objetivo especifico 2.3", "obj. 2.1", "objetivo 1.7", "objetivo general 2"
-_SPECIFIC_RE = re.compile(r"\b(?:oe|obj\.?|objetivo(?:\s+estrategico)?(?:\s+especifico)?)\s*(\d)\s*\.\s*(\d{1,2})(?!\d)")
+_SPECIFIC_RE = re.compile(r"\b(?:oe|obj(?:etivo)?\.?(?:\s+estrategico)?(?:\s+especifico)?)\s*(\d)\s*\.\s*(\d{1,2})(?!\d)")
 _GENERAL_RE = re.compile(r"\bobjetivo(?:\s+estrategico)?\s+general\s+(\d)(?:\s*\.\s*0)?(?![.\d])")
 
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")

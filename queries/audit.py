@@ -36,7 +36,17 @@ from knowledge.text import fold, parse_number
 
 from .ceplan import avance_corregido, avance_tipo1, avance_tipo2
 from .levels import LevelRule, effective_rule, normalise_level, semestral_share
-from .summaries import PEI_METRICS, Row, Source, action_statuses, fmt, level_counts, load, parent_code, period_key
+from .summaries import (
+    PEI_METRICS,
+    Row,
+    Source,
+    action_statuses,
+    fmt,
+    level_counts,
+    load,
+    parent_code,
+    period_key,
+)
 
 OK = "coincide"
 ROUNDED = "coincide dentro del redondeo"
@@ -108,8 +118,13 @@ class AuditReport:
         return {k: dict(v) for k, v in out.items()}
 
     def as_dict(self) -> dict:
-        return {"summary": self.summary(), "total": len(self.checks), "findings": [c.as_dict() for c in self.findings],
-                "checks": [c.as_dict() for c in self.checks], "rules": self.rules}
+        return {
+            "summary": self.summary(),
+            "total": len(self.checks),
+            "findings": [c.as_dict() for c in self.findings],
+            "checks": [c.as_dict() for c in self.checks],
+            "rules": self.rules,
+        }
 
     def text(self) -> str:
         return render_text(self)
@@ -130,13 +145,13 @@ def _decimals(raw: str) -> int:
 
 
 def _qualifier(sentence: str | None, raw: str) -> str:
-    """"aprox", "more", "less" or "" from the words just before the figure in its sentence."""
+    """ "aprox", "more", "less" or "" from the words just before the figure in its sentence."""
     if not sentence:
         return ""
     text = fold(sentence)
     number = fold(raw or "").split("%")[0].strip()
     at = text.find(number) if number else -1
-    before = text[max(0, at - 40):at] if at >= 0 else ""
+    before = text[max(0, at - 40) : at] if at >= 0 else ""
     if any(w in before for w in _APPROX):
         return "aprox"
     if any(w in before for w in _MORE):
@@ -146,8 +161,9 @@ def _qualifier(sentence: str | None, raw: str) -> str:
     return ""
 
 
-def compare(printed: float | None, raw: str, other: float | None, qualifier: str = "",
-            decimals: int | None = None) -> tuple[str, str]:
+def compare(
+    printed: float | None, raw: str, other: float | None, qualifier: str = "", decimals: int | None = None
+) -> tuple[str, str]:
     """Status and a short Spanish reason. Within rounding means the other value rounded (or
     truncated) to the printed precision gives the printed figure."""
     if printed is None or other is None:
@@ -160,19 +176,27 @@ def compare(printed: float | None, raw: str, other: float | None, qualifier: str
         return (OK, "el texto dice «más de»") if other > printed else (DIFFERS, "el texto dice «más de»")
     if qualifier == "less":
         return (OK, "el texto dice «menos de»") if other < printed else (DIFFERS, "el texto dice «menos de»")
-    if diff <= 0.5 * 10 ** -d + 1e-9:
-        return ROUNDED, f"redondeo a {d} decimales" if d else "redondeo a enteros"
-    factor = 10 ** d
+    if diff <= 0.5 * 10**-d + 1e-9:
+        return ROUNDED, f"redondeo a {_decimals_text(d)}"
+    factor = 10**d
     if abs(math.floor(other * factor + 1e-9) / factor - printed) < 1e-9:
-        return ROUNDED, f"truncado a {d} decimales" if d else "truncado a enteros"
-    if qualifier == "aprox" and diff <= _APPROX_TOLERANCE + 0.5 * 10 ** -d:
+        return ROUNDED, f"truncado a {_decimals_text(d)}"
+    if qualifier == "aprox" and diff <= _APPROX_TOLERANCE + 0.5 * 10**-d:
         return ROUNDED, "el texto da una cifra aproximada («alrededor de»)"
     return DIFFERS, ""
 
 
+def _decimals_text(d: int) -> str:
+    return "enteros" if d == 0 else "1 decimal" if d == 1 else f"{d} decimales"
+
+
 def _explain(head: str, status: str, reason: str, tail: str = "") -> str:
-    verdict = {OK: "Coincide", ROUNDED: "Coincide dentro del redondeo", DIFFERS: "No coincide",
-               NOT_COMPUTABLE: "No se puede comparar"}[status]
+    verdict = {
+        OK: "Coincide",
+        ROUNDED: "Coincide dentro del redondeo",
+        DIFFERS: "No coincide",
+        NOT_COMPUTABLE: "No se puede comparar",
+    }[status]
     text = f"{head} {verdict}" + (f" ({reason})" if reason else "") + "."
     return text + (f" {tail}" if tail else "")
 
@@ -210,7 +234,9 @@ _AVANCE_OUTPUTS = ("avance", "avance_corregido", "avance_tipo1", "avance_tipo2")
 
 
 def _indicator_key(r: Row) -> str:
-    return fold(r.get("indicator_name") or r.get("name") or "")[:80] or (r.get("indicator_code") or r.get("code") or "")
+    return fold(r.get("indicator_name") or r.get("name") or "")[:80] or (
+        r.get("indicator_code") or r.get("code") or ""
+    )
 
 
 def _input(rows: list[Row], metric: str, near: Row) -> Row | None:
@@ -230,29 +256,51 @@ def _avance_check(row: Row, le: Row, vo: Row, lb: Row | None) -> Check:
         result = avance_tipo1(vo.get("value"), le.get("value"), row.get("sentido"), row.get("agregacion"))
     raw = row.get("raw") or ""
     status, reason = compare(row.get("value"), raw, result.value)
+    other = result.value
     if status == DIFFERS and result.uncapped is not None and result.uncapped != result.value:
         alt, _ = compare(row.get("value"), raw, result.uncapped)
         if alt != DIFFERS:
-            status, reason = alt, "el informe imprime la razón sin el tope de 100"
+            status, reason, other = alt, "el informe imprime la razón sin el tope de 100", result.uncapped
     if result.value is None:
         status = NOT_COMPUTABLE if row.get("value") is None else DIFFERS
         reason = result.note
-    label = {"avance_corregido": "avance corregido [C]", "avance_tipo2": "avance tipo 2",
-             "avance_tipo1": "avance tipo 1"}.get(metric, "avance")
+    label = {
+        "avance_corregido": "avance corregido [C]",
+        "avance_tipo2": "avance tipo 2",
+        "avance_tipo1": "avance tipo 1",
+    }.get(metric, "avance")
     owner = row.get("owner")
     year = f" {row['year']}" if row.get("year") else ""
     inputs = [Source.of(x) for x in (le, vo, lb) if x]
     places = "; ".join(dict.fromkeys(x.cite() for x in inputs))
-    head = (f"{owner}{year}, {label} impreso «{_short(raw, 60)}» ({Source.of(row).cite()}); recalculado: "
-            f"{result.explain()} Datos de: {places}.")
+    head = (
+        f"{owner}{year}, {label} impreso «{_short(raw, 60)}» ({Source.of(row).cite()}); recalculado: "
+        f"{result.explain()} Datos de: {places}."
+    )
     tail = ""
-    if metric in ("avance", "avance_tipo1"):
-        tail = (f"Sentido esperado «{row.get('sentido') or 'sin dato'}», tipo de agregación "
-                f"«{row.get('agregacion') or 'sin dato'}».")
+    if metric in ("avance", "avance_tipo1") and (row.get("sentido") or row.get("agregacion")):
+        tail = (
+            f"Sentido esperado «{row.get('sentido') or 'sin dato'}», tipo de agregación "
+            f"«{row.get('agregacion') or 'sin dato'}»."
+        )
     other_at = Source.of(vo) if vo["line_start"] == row["line_start"] else Source.span([le]) if le else None
-    return Check("avance_recalculado", owner or "", row["file"], row.get("period"), row.get("value"), raw,
-                 Source.of(row), result.value, result.explain(), other_at, result.formula, status,
-                 _explain(head, status, reason, tail))
+    shown = ", ".join(f"{k} = {fmt(v)}" for k, v in result.inputs.items())
+    other_raw = f"{_pct(other)} recalculado con {shown}" if other is not None else f"no calculable ({shown})"
+    return Check(
+        "avance_recalculado",
+        owner or "",
+        row["file"],
+        row.get("period"),
+        row.get("value"),
+        raw,
+        Source.of(row),
+        other,
+        other_raw,
+        other_at,
+        result.formula,
+        status,
+        _explain(head, status, reason, tail),
+    )
 
 
 # ---- B. the same avance in the summary table and in the indicator table -------------------------
@@ -267,16 +315,33 @@ def check_summary_vs_detail(measurements: list[Row]) -> list[Check]:
     checks = []
     for (file, owner), rows in sorted(by_owner.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         summary = next((r for r in rows if r.get("metric") == "avance_pei"), None)
-        detail = next((r for r in rows if r.get("metric") == "avance_corregido" and r.get("indicator_name")), None) \
-            or next((r for r in rows if r.get("metric") == "avance" and r.get("indicator_name")), None)
+        detail = next(
+            (r for r in rows if r.get("metric") == "avance_corregido" and r.get("indicator_name")), None
+        ) or next((r for r in rows if r.get("metric") == "avance" and r.get("indicator_name")), None)
         if not summary or not detail or summary["line_start"] == detail["line_start"]:
             continue
         status, reason = _same_fact(summary, detail)
-        head = (f"{owner}: avance PEI «{summary.get('raw')}» en {Source.of(summary).cite()} y "
-                f"{detail['metric'].replace('_', ' ')} «{detail.get('raw')}» en {Source.of(detail).cite()}.")
-        checks.append(Check("mismo_dato", owner, file, summary.get("period"), summary.get("value"),
-                            summary.get("raw") or "", Source.of(summary), detail.get("value"), detail.get("raw") or "",
-                            Source.of(detail), "mismo dato en dos tablas", status, _explain(head, status, reason)))
+        head = (
+            f"{owner}: avance PEI «{summary.get('raw')}» en {Source.of(summary).cite()} y "
+            f"{detail['metric'].replace('_', ' ')} «{detail.get('raw')}» en {Source.of(detail).cite()}."
+        )
+        checks.append(
+            Check(
+                "mismo_dato",
+                owner,
+                file,
+                summary.get("period"),
+                summary.get("value"),
+                summary.get("raw") or "",
+                Source.of(summary),
+                detail.get("value"),
+                detail.get("raw") or "",
+                Source.of(detail),
+                "mismo dato en dos tablas",
+                status,
+                _explain(head, status, reason),
+            )
+        )
     return checks
 
 
@@ -298,8 +363,13 @@ def _same_fact(a: Row, b: Row, qualifier: str = "") -> tuple[str, str]:
 def _prose_poi(statements: list[Row]) -> list[Row]:
     """Prose POI figures that are an action's average ("ejecución física promedio"), not one
     activity's ("se obtuvo una ejecución física de 0%" for a single AOI)."""
-    return [dict(s, metric="avance_poi_prosa") for s in statements
-            if s.get("topic") == "avance_poi_prosa" and s.get("owner") and "promedio" in fold(s.get("sentence") or "")]
+    return [
+        dict(s, metric="avance_poi_prosa")
+        for s in statements
+        if s.get("topic") == "avance_poi_prosa"
+        and s.get("owner")
+        and "promedio" in fold(s.get("sentence") or "")
+    ]
 
 
 def check_poi_figures(measurements: list[Row], statements: list[Row]) -> list[Check]:
@@ -323,8 +393,9 @@ def check_pei_prose(measurements: list[Row], statements: list[Row]) -> list[Chec
     for r in measurements:
         if not r.get("owner"):
             continue
-        if r.get("metric") == "avance_pei" or (r.get("metric") in ("avance_tipo1", "avance_corregido")
-                                              and r.get("indicator_name")):
+        if r.get("metric") == "avance_pei" or (
+            r.get("metric") in ("avance_tipo1", "avance_corregido") and r.get("indicator_name")
+        ):
             refs[(r["file"], r["owner"])].append(r)
     prose: dict[tuple, list[Row]] = defaultdict(list)
     for s in statements:
@@ -361,13 +432,29 @@ def _compare_places(places: dict[tuple, list[Row]], table_metric: str, label: st
             if status == NOT_COMPUTABLE:
                 continue
             other_raw = _printed(other)
-            head = (f"{owner}: {label} {_printed(reference)} en {Source.of(reference).cite()} y {other_raw} en "
-                    f"{Source.of(other).cite()}"
-                    + (f" («{_short(other.get('sentence'))}»)" if other.get("sentence") else "") + ".")
-            checks.append(Check("mismo_dato", owner, file, reference.get("period") or other.get("period"),
-                                other.get("value"), other_raw, Source.of(other), reference.get("value"),
-                                _printed(reference), Source.of(reference), f"mismo dato: {label}", status,
-                                _explain(head, status, reason)))
+            head = (
+                f"{owner}: {label} {_printed(reference)} en {Source.of(reference).cite()} y {other_raw} en "
+                f"{Source.of(other).cite()}"
+                + (f" («{_short(other.get('sentence'))}»)" if other.get("sentence") else "")
+                + "."
+            )
+            checks.append(
+                Check(
+                    "mismo_dato",
+                    owner,
+                    file,
+                    reference.get("period") or other.get("period"),
+                    other.get("value"),
+                    other_raw,
+                    Source.of(other),
+                    reference.get("value"),
+                    _printed(reference),
+                    Source.of(reference),
+                    f"mismo dato: {label}",
+                    status,
+                    _explain(head, status, reason),
+                )
+            )
     return checks
 
 
@@ -414,7 +501,7 @@ def _count(field: str) -> float | None:
 
 
 def split_share(raw: str) -> tuple[str, float | None, float | None]:
-    """"94%|468|706" → ("94%", 468, 706); missing fields are None."""
+    """ "94%|468|706" → ("94%", 468, 706); missing fields are None."""
     parts = (raw or "").split("|") + ["", ""]
     return parts[0].strip(), _count(parts[1]), _count(parts[2])
 
@@ -444,19 +531,36 @@ def check_shares(statements: list[Row], rules: dict[str, LevelRule] | None = Non
         formula = "conteo / total × 100" + (" (avance con tope 100)" if is_avance else "")
         status, reason = compare(printed, pct_raw, computed, _qualifier(s.get("sentence"), pct_raw))
         owner = s.get("owner") or "informe"
-        head = (f"{owner}: el texto dice {pct_raw} y da los conteos {fmt(count)} de {fmt(total)}"
-                + (" (total tomado de la misma oración)" if inherited else "")
-                + f"; {fmt(count)} / {fmt(total)} × 100 = {_pct(ratio)}"
-                + (f", con tope {_pct(computed)}" if computed != ratio else "") + ".")
+        head = (
+            f"{owner}: el texto dice {pct_raw} y da los conteos {fmt(count)} de {fmt(total)}"
+            + (" (total tomado de la misma oración)" if inherited else "")
+            + f"; {fmt(count)} / {fmt(total)} × 100 = {_pct(ratio)}"
+            + (f", con tope {_pct(computed)}" if computed != ratio else "")
+            + "."
+        )
         tail = f"Texto: «{_short(s.get('sentence'), 240)}»"
         rule = (rules or {}).get(s["file"])
         if status == DIFFERS and is_avance and rule is not None and rule.declared:
             said, would = rule.level(printed), rule.level(computed)
             if said and would and said != would:
-                tail += (f" Con {_pct(computed)} el nivel sería {would}, no {said} ({rule.explain()})")
-        checks.append(Check("porcentaje_de_conteos", owner, s["file"], s.get("period"), printed, pct_raw,
-                            Source.of(s), round(computed, 6), f"{fmt(count)} de {fmt(total)}", Source.of(s),
-                            formula, status, _explain(head, status, reason, tail)))
+                tail += f" Con {_pct(computed)} el nivel sería {would}, no {said} (umbrales: {rule.short()})."
+        checks.append(
+            Check(
+                "porcentaje_de_conteos",
+                owner,
+                s["file"],
+                s.get("period"),
+                printed,
+                pct_raw,
+                Source.of(s),
+                round(computed, 6),
+                f"{fmt(count)} de {fmt(total)}",
+                Source.of(s),
+                formula,
+                status,
+                _explain(head, status, reason, tail),
+            )
+        )
     return checks
 
 
@@ -482,17 +586,34 @@ def check_recommendation_shares(statements: list[Row], recommendations: list[Row
         status, reason = compare(s["value"], pct_raw, share_exec)
         alt_status, _ = compare(s["value"], pct_raw, share_any)
         source = Source.span(rows)
-        head = (f"El informe dice que el {pct_raw} de las recomendaciones se viene implementando "
-                f"({Source.of(s).cite()}); sus tablas de seguimiento ({source.cite()}) muestran {len(executed)} de "
-                f"{total} ejecutadas = {_pct(share_exec)} y {len(executed) + len(ongoing)} de {total} ejecutadas o "
-                f"en proceso = {_pct(share_any)}.")
+        head = (
+            f"El informe dice que el {pct_raw} de las recomendaciones se viene implementando "
+            f"({Source.of(s).cite()}); sus tablas de seguimiento "
+            f"({source.cite()}) muestran {len(executed)} de "
+            f"{total} ejecutadas = {_pct(share_exec)} y "
+            f"{len(executed) + len(ongoing)} de {total} ejecutadas o "
+            f"en proceso = {_pct(share_any)}."
+        )
         if status == DIFFERS and alt_status != DIFFERS:
             status, reason = alt_status, "si se cuentan las ejecutadas y las que están en proceso"
         statuses = ", ".join(f"{k}: {v}" for k, v in _tally(r.get("status") for r in rows).items())
-        checks.append(Check("porcentaje_recomendaciones", "recomendaciones", s["file"], s.get("period"), s["value"],
-                            pct_raw, Source.of(s), round(share_exec, 6), f"{len(executed)} de {total} ejecutadas",
-                            source, "recomendaciones ejecutadas / recomendaciones en seguimiento × 100", status,
-                            _explain(head, status, reason, f"Estados en las tablas: {statuses}.")))
+        checks.append(
+            Check(
+                "porcentaje_recomendaciones",
+                "recomendaciones",
+                s["file"],
+                s.get("period"),
+                s["value"],
+                pct_raw,
+                Source.of(s),
+                round(share_exec, 6),
+                f"{len(executed)} de {total} ejecutadas",
+                source,
+                "recomendaciones ejecutadas / recomendaciones en seguimiento × 100",
+                status,
+                _explain(head, status, reason, f"Estados en las tablas: {statuses}."),
+            )
+        )
     return checks
 
 
@@ -523,11 +644,27 @@ def check_level_totals(measurements: list[Row]) -> list[Check]:
         summed = sum(p["value"] for p in parts)
         status, reason = compare(total.get("value"), total.get("raw") or "", summed, decimals=0)
         shown = " + ".join(f"{p['metric'][4:]} {fmt(p['value'])}" for p in parts)
-        head = (f"{owner}: el informe da {fmt(total.get('value'))} acciones en total y por nivel {shown} = "
-                f"{fmt(summed)} ({Source.of(total).cite()}).")
-        checks.append(Check("total_de_partes", owner, file, total.get("period"), total.get("value"),
-                            total.get("raw") or "", Source.of(total), summed, shown, Source.span(parts),
-                            "total = alto + medio + bajo", status, _explain(head, status, reason)))
+        head = (
+            f"{owner}: el informe da {fmt(total.get('value'))} acciones en total y por nivel {shown} = "
+            f"{fmt(summed)} ({Source.of(total).cite()})."
+        )
+        checks.append(
+            Check(
+                "total_de_partes",
+                owner,
+                file,
+                total.get("period"),
+                total.get("value"),
+                total.get("raw") or "",
+                Source.of(total),
+                summed,
+                shown,
+                Source.span(parts),
+                "total = alto + medio + bajo",
+                status,
+                _explain(head, status, reason),
+            )
+        )
     return checks
 
 
@@ -547,23 +684,48 @@ def check_printed_levels(measurements: list[Row], rules: dict[str, LevelRule]) -
             continue
         for lv in (r for r in rows if r.get("metric") == "nivel"):
             printed = normalise_level(lv.get("raw"))
-            same_line = [r for r in rows if r.get("metric") in PEI_METRICS and r["line_start"] == lv["line_start"]]
-            avance = (same_line or [r for r in rows if r.get("metric") in PEI_METRICS and r.get("value") is not None]
-                      or [None])[0]
+            same_line = [
+                r for r in rows if r.get("metric") in PEI_METRICS and r["line_start"] == lv["line_start"]
+            ]
+            avance = (
+                same_line
+                or [r for r in rows if r.get("metric") in PEI_METRICS and r.get("value") is not None]
+                or [None]
+            )[0]
             if printed is None or avance is None or avance.get("value") is None:
                 continue
             computed = rule.level(avance["value"])
             status = OK if computed == printed else DIFFERS
             scope_note = ""
             if (owner or "").startswith(("OEI.", "OES.")) and "accion" in fold(rule.scope):
-                scope_note = (" El informe declara estos umbrales para las acciones estratégicas; para los objetivos "
-                              "no declara otros.")
-            head = (f"{owner}: el informe lo califica «{lv.get('raw')}» ({Source.of(lv).cite()}) con un avance de "
-                    f"{_pct(avance['value'])} ({Source.of(avance).cite()}); con los umbrales declarados el nivel es "
-                    f"{computed}.")
-            checks.append(Check("nivel_impreso", owner, file, lv.get("period"), avance["value"], lv.get("raw") or "",
-                                Source.of(lv), avance["value"], computed or "", Source.of(avance), rule.explain(),
-                                status, _explain(head, status, "", scope_note.strip())))
+                scope_note = (
+                    " El informe declara estos umbrales para las acciones estratégicas; para los objetivos "
+                    "no declara otros."
+                )
+            head = (
+                f"{owner}: el informe lo califica «{lv.get('raw')}» "
+                f"({Source.of(lv).cite()}) con un avance de "
+                f"{_pct(avance['value'])} ({Source.of(avance).cite()}); "
+                "con los umbrales declarados el nivel es "
+                f"{computed}."
+            )
+            checks.append(
+                Check(
+                    "nivel_impreso",
+                    owner,
+                    file,
+                    lv.get("period"),
+                    avance["value"],
+                    lv.get("raw") or "",
+                    Source.of(lv),
+                    avance["value"],
+                    computed or "",
+                    Source.of(avance),
+                    f"nivel según los umbrales: {rule.short()}",
+                    status,
+                    _explain(head, status, "", scope_note.strip()),
+                )
+            )
     return checks
 
 
@@ -588,19 +750,36 @@ def check_captions(measurements: list[Row]) -> list[Check]:
             continue
         status = DIFFERS
         codes = ", ".join(sorted({r["owner"] for r in rows}))
-        head = (f"La tabla «{locator}» ({Source.span(rows).cite()}) nombra {said} pero sus filas son acciones de "
-                f"{', '.join(parents)} ({codes}).")
-        checks.append(Check("leyenda_tabla", said, file, rows[0].get("period"), None, locator, Source.span(rows),
-                            None, ", ".join(parents), Source.span(rows), "objetivo de la leyenda = objetivo de las filas",
-                            status, _explain(head, status, "")))
+        head = (
+            f"La tabla «{locator}» ({Source.span(rows).cite()}) nombra {said} pero sus filas son acciones de "
+            f"{', '.join(parents)} ({codes})."
+        )
+        checks.append(
+            Check(
+                "leyenda_tabla",
+                said,
+                file,
+                rows[0].get("period"),
+                None,
+                locator,
+                Source.span(rows),
+                None,
+                ", ".join(parents),
+                Source.span(rows),
+                "objetivo de la leyenda = objetivo de las filas",
+                status,
+                _explain(head, status, ""),
+            )
+        )
     return checks
 
 
 # ---- J. the semestral logro esperado against the annual target --------------------------------------
 
 
-def check_semestral_targets(measurements: list[Row], statements: list[Row], documents: list[Row],
-                            lines_by_file: dict[str, list[str]]) -> list[Check]:
+def check_semestral_targets(
+    measurements: list[Row], statements: list[Row], documents: list[Row], lines_by_file: dict[str, list[str]]
+) -> list[Check]:
     """A semestral report imputes its logro esperado as a declared share of the annual target;
     the annual report of the same plan and year states that target ("la meta correspondía a 25
     reuniones"): share × annual target should give the semestral logro esperado."""
@@ -613,25 +792,55 @@ def check_semestral_targets(measurements: list[Row], statements: list[Row], docu
         if not share or not share[0]:
             continue
         year = sem["period"][:4]
-        annual_files = [d["file"] for d in documents if d.get("plan") == sem.get("plan") and d.get("period") == year]
-        targets = [s for s in statements if s["file"] in annual_files and s.get("topic") == "porcentaje_con_conteo"
-                   and s.get("owner")]
+        annual_files = [
+            d["file"] for d in documents if d.get("plan") == sem.get("plan") and d.get("period") == year
+        ]
+        targets = [
+            s
+            for s in statements
+            if s["file"] in annual_files and s.get("topic") == "porcentaje_con_conteo" and s.get("owner")
+        ]
         for t in targets:
             _, _, annual = split_share(t.get("raw") or "")
-            le = next((m for m in measurements if m["file"] == sem["file"] and m.get("owner") == t["owner"]
-                       and m.get("metric") == "logro_esperado"), None)
+            le = next(
+                (
+                    m
+                    for m in measurements
+                    if m["file"] == sem["file"]
+                    and m.get("owner") == t["owner"]
+                    and m.get("metric") == "logro_esperado"
+                ),
+                None,
+            )
             if annual is None or le is None or le.get("value") is None:
                 continue
             expected = annual * share[0] / 100
             status, reason = compare(le["value"], le.get("raw") or "", expected)
-            head = (f"{t['owner']}: logro esperado semestral {le.get('raw')} ({Source.of(le).cite()}); el informe "
-                    f"{docs[t['file']].get('period')} da una meta anual de {fmt(annual)} ({Source.of(t).cite()}) y el "
-                    f"semestral toma el {fmt(share[0])}% de la meta anual (línea {share[1]}): "
-                    f"{fmt(annual)} × {fmt(share[0])}% = {fmt(round(expected, 4))}.")
-            checks.append(Check("mismo_dato", t["owner"], sem["file"], sem.get("period"), le["value"],
-                                le.get("raw") or "", Source.of(le), round(expected, 6), f"{fmt(share[0])}% de {fmt(annual)}",
-                                Source.of(t), "logro esperado semestral = proporción declarada × meta anual", status,
-                                _explain(head, status, reason)))
+            head = (
+                f"{t['owner']}: logro esperado semestral "
+                f"{le.get('raw')} ({Source.of(le).cite()}); el informe "
+                f"{docs[t['file']].get('period')} da una meta anual "
+                f"de {fmt(annual)} ({Source.of(t).cite()}) y el "
+                f"semestral toma el {fmt(share[0])}% de la meta anual (línea {share[1]}): "
+                f"{fmt(annual)} × {fmt(share[0])}% = {fmt(round(expected, 4))}."
+            )
+            checks.append(
+                Check(
+                    "mismo_dato",
+                    t["owner"],
+                    sem["file"],
+                    sem.get("period"),
+                    le["value"],
+                    le.get("raw") or "",
+                    Source.of(le),
+                    round(expected, 6),
+                    f"{fmt(share[0])}% de {fmt(annual)}",
+                    Source.of(t),
+                    "logro esperado semestral = proporción declarada × meta anual",
+                    status,
+                    _explain(head, status, reason),
+                )
+            )
     return checks
 
 
@@ -646,30 +855,57 @@ def check_repeated_figures(measurements: list[Row]) -> list[Check]:
     for r in measurements:
         if r.get("metric") in handled or not (r.get("indicator_name") or r.get("indicator_code")):
             continue
-        key = (r["file"], r.get("owner"), r.get("indicator_code") or fold(r.get("indicator_name") or ""),
-               r.get("metric"), r.get("year"))
+        key = (
+            r["file"],
+            r.get("owner"),
+            r.get("indicator_code") or fold(r.get("indicator_name") or ""),
+            r.get("metric"),
+            r.get("year"),
+        )
         groups[key].append(r)
     checks = []
-    for (file, owner, _ind, metric, year), rows in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0]))):
+    for (file, owner, _ind, metric, year), rows in sorted(
+        groups.items(), key=lambda kv: tuple(map(str, kv[0]))
+    ):
         rows = _dedupe_same_place(rows)
         first = rows[0]
         for other in rows[1:]:
             status, reason = _same_fact(first, other)
             if status not in (DIFFERS,):
                 continue  # repeated identically: nothing to report, and not worth a line per copy
-            head = (f"{owner}, «{first.get('indicator_name') or first.get('indicator_code')}», {metric.replace('_', ' ')}"
-                    + (f" {year}" if year else "") + f": {first.get('raw')} en {Source.of(first).cite()} y "
-                    f"{other.get('raw')} en {Source.of(other).cite()}.")
-            checks.append(Check("mismo_dato", owner or "", file, first.get("period"), other.get("value"),
-                                other.get("raw") or "", Source.of(other), first.get("value"), first.get("raw") or "",
-                                Source.of(first), "mismo dato en dos lugares", status, _explain(head, status, reason)))
+            head = (
+                f"{owner}, «{first.get('indicator_name') or first.get('indicator_code')}», "
+                f"{metric.replace('_', ' ')}"
+                + (f" {year}" if year else "")
+                + f": {first.get('raw')} en {Source.of(first).cite()} y "
+                f"{other.get('raw')} en {Source.of(other).cite()}."
+            )
+            checks.append(
+                Check(
+                    "mismo_dato",
+                    owner or "",
+                    file,
+                    first.get("period"),
+                    other.get("value"),
+                    other.get("raw") or "",
+                    Source.of(other),
+                    first.get("value"),
+                    first.get("raw") or "",
+                    Source.of(first),
+                    "mismo dato en dos lugares",
+                    status,
+                    _explain(head, status, reason),
+                )
+            )
     return checks
 
 
 # ---- L. level-count claims of the prose ------------------------------------------------------------
 
 
-def check_level_claims(claims: list[Row], measurements: list[Row], rules: dict[str, LevelRule]) -> list[Check]:
+def check_level_claims(
+    claims: list[Row], measurements: list[Row], rules: dict[str, LevelRule]
+) -> list[Check]:
     """Counts of actions per level stated in prose ("25 acciones … igual o superior al 95%") against
     the per-objective table of the same report (sum of its level column) and against their own
     stated total; and, where the report prints the actions' avances and declares its cut-offs,
@@ -691,11 +927,27 @@ def check_level_claims(claims: list[Row], measurements: list[Row], rules: dict[s
             summed = sum(r["value"] for r in levels if r.get("value") is not None)
             status, reason = compare(total["value"], total.get("raw") or "", summed, decimals=0)
             shown = " + ".join(f"{_claim_level(r)} {fmt(r['value'])}" for r in levels)
-            head = (f"{owner or 'Informe'}: el texto da {fmt(total['value'])} acciones y por nivel {shown} = "
-                    f"{fmt(summed)} ({Source.span(rows).cite()}).")
-            checks.append(Check("total_de_partes", owner or "informe", file, total.get("period"), total["value"],
-                                total.get("raw") or "", Source.of(total), summed, shown, Source.span(levels),
-                                "total = suma de acciones por nivel", status, _explain(head, status, reason)))
+            head = (
+                f"{owner or 'Informe'}: el texto da {fmt(total['value'])} acciones y por nivel {shown} = "
+                f"{fmt(summed)} ({Source.span(rows).cite()})."
+            )
+            checks.append(
+                Check(
+                    "total_de_partes",
+                    owner or "informe",
+                    file,
+                    total.get("period"),
+                    total["value"],
+                    total.get("raw") or "",
+                    Source.of(total),
+                    summed,
+                    shown,
+                    Source.span(levels),
+                    "total = suma de acciones por nivel",
+                    status,
+                    _explain(head, status, reason),
+                )
+            )
         if owner is not None and levels:
             checks += _claims_vs_computed(file, owner, levels, measurements, rules.get(file))
         if owner is None:
@@ -706,28 +958,63 @@ def check_level_claims(claims: list[Row], measurements: list[Row], rules: dict[s
                     continue
                 summed = sum(p["value"] for p in parts if p.get("value") is not None)
                 status, reason = compare(r["value"], r.get("raw") or "", summed, decimals=0)
-                head = (f"El texto dice {fmt(r['value'])} acciones de nivel {level} ({Source.of(r).cite()}); la suma "
-                        f"de la columna «{level}» de la tabla por objetivo da {fmt(summed)} ({Source.span(parts).cite()}).")
-                checks.append(Check("mismo_dato", f"acciones de nivel {level}", file, r.get("period"), r["value"],
-                                    r.get("raw") or "", Source.of(r), summed, f"suma de {len(parts)} filas",
-                                    Source.span(parts), "suma de la columna del nivel", status,
-                                    _explain(head, status, reason)))
+                head = (
+                    f"El texto dice {fmt(r['value'])} acciones de "
+                    f"nivel {level} ({Source.of(r).cite()}); la suma "
+                    f"de la columna «{level}» de la tabla por objetivo "
+                    f"da {fmt(summed)} ({Source.span(parts).cite()})."
+                )
+                checks.append(
+                    Check(
+                        "mismo_dato",
+                        f"acciones de nivel {level}",
+                        file,
+                        r.get("period"),
+                        r["value"],
+                        r.get("raw") or "",
+                        Source.of(r),
+                        summed,
+                        f"suma de {len(parts)} filas",
+                        Source.span(parts),
+                        "suma de la columna del nivel",
+                        status,
+                        _explain(head, status, reason),
+                    )
+                )
             if levels and table_sums.get((file, "total")):
                 parts = table_sums[(file, "total")]
                 stated = sum(r["value"] for r in levels if r.get("value") is not None)
                 summed = sum(p["value"] for p in parts if p.get("value") is not None)
                 status, reason = compare(stated, "", summed, decimals=0)
-                head = (f"Las acciones por nivel del texto suman {fmt(stated)} ({Source.span(levels).cite()}); la "
-                        f"columna de número de acciones de la tabla suma {fmt(summed)} ({Source.span(parts).cite()}).")
-                checks.append(Check("total_de_partes", "acciones evaluadas", file, levels[0].get("period"), stated,
-                                    fmt(stated), Source.span(levels), summed, f"suma de {len(parts)} filas",
-                                    Source.span(parts), "suma de niveles del texto = total de la tabla", status,
-                                    _explain(head, status, reason)))
+                head = (
+                    "Las acciones por nivel del texto suman "
+                    f"{fmt(stated)} ({Source.span(levels).cite()}); la "
+                    "columna de número de acciones de la tabla suma "
+                    f"{fmt(summed)} ({Source.span(parts).cite()})."
+                )
+                checks.append(
+                    Check(
+                        "total_de_partes",
+                        "acciones evaluadas",
+                        file,
+                        levels[0].get("period"),
+                        stated,
+                        fmt(stated),
+                        Source.span(levels),
+                        summed,
+                        f"suma de {len(parts)} filas",
+                        Source.span(parts),
+                        "suma de niveles del texto = total de la tabla",
+                        status,
+                        _explain(head, status, reason),
+                    )
+                )
     return checks
 
 
-def _claims_vs_computed(file: str, owner: str, levels: list[Row], measurements: list[Row],
-                        rule: LevelRule | None) -> list[Check]:
+def _claims_vs_computed(
+    file: str, owner: str, levels: list[Row], measurements: list[Row], rule: LevelRule | None
+) -> list[Check]:
     """An objective's actions per level as the prose counts them against the levels its printed
     avances give under the report's cut-offs (only with a complete rule)."""
     if rule is None or not rule.complete:
@@ -743,16 +1030,37 @@ def _claims_vs_computed(file: str, owner: str, levels: list[Row], measurements: 
         level = _claim_level(r)
         codes = computed.get(level, [])
         status, reason = compare(r["value"], r.get("raw") or "", float(len(codes)), decimals=0)
-        sources = Source.span([s.pei.source.__dict__ | {"line_end": s.pei.source.line_end} for s in statuses
-                               if s.pei]) if statuses else None
-        head = (f"{owner}: el texto cuenta {fmt(r['value'])} acciones de nivel {level} ({Source.of(r).cite()}); con "
-                f"los avances PEI impresos y los umbrales ({rule.explain()}) son {len(codes)}"
-                + (f": {', '.join(codes)}" if codes else "") + ".")
-        checks.append(Check("mismo_dato", f"{owner} acciones de nivel {level}", file, r.get("period"), r["value"],
-                            r.get("raw", "").split("|")[1] if "|" in (r.get("raw") or "") else "", Source.of(r),
-                            float(len(codes)), ", ".join(codes) or "ninguna", sources,
-                            "número de acciones cuyo avance PEI cae en el nivel", status,
-                            _explain(head, status, reason)))
+        sources = (
+            Source.span(
+                [s.pei.source.__dict__ | {"line_end": s.pei.source.line_end} for s in statuses if s.pei]
+            )
+            if statuses
+            else None
+        )
+        head = (
+            f"{owner}: el texto cuenta {fmt(r['value'])} acciones "
+            f"de nivel {level} ({Source.of(r).cite()}); con "
+            f"los avances PEI impresos y los umbrales ({rule.short()}) son {len(codes)}"
+            + (f": {', '.join(codes)}" if codes else "")
+            + "."
+        )
+        checks.append(
+            Check(
+                "mismo_dato",
+                f"{owner} acciones de nivel {level}",
+                file,
+                r.get("period"),
+                r["value"],
+                r.get("raw", "").split("|")[1] if "|" in (r.get("raw") or "") else "",
+                Source.of(r),
+                float(len(codes)),
+                ", ".join(codes) or "ninguna",
+                sources,
+                "número de acciones cuyo avance PEI cae en el nivel",
+                status,
+                _explain(head, status, reason),
+            )
+        )
     return checks
 
 
@@ -781,17 +1089,26 @@ def run_audit(store: Store, thresholds: dict[str, Any] | None = None) -> AuditRe
     recommendations = load(store, "recommendations")
     indicators = load(store, "indicators")
     lines = {d["file"]: store.lines(d["file"]) for d in documents}
-    rules = {d["file"]: effective_rule(store, d["file"], (thresholds or {}).get(d["file"])) for d in documents}
+    rules = {
+        d["file"]: effective_rule(store, d["file"], (thresholds or {}).get(d["file"])) for d in documents
+    }
     claims = [s for s in statements if s.get("topic") in ("acciones_por_nivel", "acciones_total")]
     if not claims:
         claims = _claims_from_lines(documents, lines)
-    checks = (check_indicator_tables(measurements, indicators) + check_summary_vs_detail(measurements)
-              + check_poi_figures(measurements, statements) + check_pei_prose(measurements, statements)
-              + check_shares(statements, rules) + check_recommendation_shares(statements, recommendations)
-              + check_level_totals(measurements) + check_level_claims(claims, measurements, rules)
-              + check_printed_levels(measurements, rules) + check_captions(measurements)
-              + check_semestral_targets(measurements, statements, documents, lines)
-              + check_repeated_figures(measurements))
+    checks = (
+        check_indicator_tables(measurements, indicators)
+        + check_summary_vs_detail(measurements)
+        + check_poi_figures(measurements, statements)
+        + check_pei_prose(measurements, statements)
+        + check_shares(statements, rules)
+        + check_recommendation_shares(statements, recommendations)
+        + check_level_totals(measurements)
+        + check_level_claims(claims, measurements, rules)
+        + check_printed_levels(measurements, rules)
+        + check_captions(measurements)
+        + check_semestral_targets(measurements, statements, documents, lines)
+        + check_repeated_figures(measurements)
+    )
     order = {d["file"]: i for i, d in enumerate(sorted(documents, key=lambda d: period_key(d.get("period"))))}
     checks.sort(key=lambda c: (order.get(c.file, 99), c.file, c.printed_at.line_start, c.kind))
     declared = {f: r.as_dict() for f, r in rules.items() if r.declared}
@@ -806,7 +1123,9 @@ def _claims_from_lines(documents: list[Row], lines: dict[str, list[str]]) -> lis
         return []
     out: list[Row] = []
     for d in documents:
-        out += claims_from_lines(d["file"], d.get("kind") or "", d.get("plan"), d.get("period"), lines[d["file"]])
+        out += claims_from_lines(
+            d["file"], d.get("kind") or "", d.get("plan"), d.get("period"), lines[d["file"]]
+        )
     return out
 
 
@@ -819,11 +1138,16 @@ def render_text(report: AuditReport) -> str:
     out = []
     total = len(report.checks)
     by_status = _tally(c.status for c in report.checks)
-    out.append(f"Auditoría de las cifras del corpus: {total} comprobaciones — "
-               + ", ".join(f"{v} {k}" for k, v in by_status.items()) + ".")
+    out.append(
+        f"Auditoría de las cifras del corpus: {total} comprobaciones — "
+        + ", ".join(f"{v} {k}" for k, v in by_status.items())
+        + "."
+    )
     findings = report.findings
     out.append("")
-    out.append(f"Discrepancias encontradas: {len(findings)}" if findings else "No se encontraron discrepancias.")
+    out.append(
+        f"Discrepancias encontradas: {len(findings)}" if findings else "No se encontraron discrepancias."
+    )
     for i, c in enumerate(findings, 1):
         printed = c.printed_raw if c.kind != "leyenda_tabla" else c.subject
         out.append("")

@@ -21,11 +21,11 @@ CAP = 100.0
 
 @dataclass(frozen=True)
 class Avance:
-    value: float | None          # the figure CEPLAN reports (capped where CEPLAN caps)
-    uncapped: float | None       # the plain ratio, before the cap
-    formula: str                 # human-readable formula, in Spanish
-    inputs: dict                 # VO, LE (and LB) used
-    note: str = ""               # why the value is None ("no calculable") or special
+    value: float | None  # the figure CEPLAN reports (capped where CEPLAN caps)
+    uncapped: float | None  # the plain ratio, before the cap
+    formula: str  # human-readable formula, in Spanish
+    inputs: dict  # VO, LE (and LB) used
+    note: str = ""  # why the value is None ("no calculable") or special
 
     @property
     def calculable(self) -> bool:
@@ -75,8 +75,13 @@ FORMULAS = {
 }
 
 
-def avance_tipo1(vo: float | None, le: float | None, sentido: str | None = "ascendente",
-                 agregacion: str | None = None, cap: bool = True) -> Avance:
+def avance_tipo1(
+    vo: float | None,
+    le: float | None,
+    sentido: str | None = "ascendente",
+    agregacion: str | None = None,
+    cap: bool = True,
+) -> Avance:
     kind = normalise_sentido(sentido, agregacion)
     inputs = {"VO": vo, "LE": le}
     if kind not in FORMULAS:
@@ -99,15 +104,22 @@ def avance_corregido(vo: float | None, le: float | None) -> Avance:
     """The reports' "avance corregido [C]": the ascending formula applied where the sentido is
     "No definido" / permisible and the 0-or-100 rule would hide a short gap."""
     result = avance_tipo1(vo, le, "ascendente")
-    return Avance(result.value, result.uncapped, "Avance corregido [C] = VO / LE × 100 (fórmula ascendente)",
-                  result.inputs, result.note)
+    return Avance(
+        result.value,
+        result.uncapped,
+        "Avance corregido [C] = VO / LE × 100 (fórmula ascendente)",
+        result.inputs,
+        result.note,
+    )
 
 
 def avance_tipo2(vo: float | None, le: float | None, lb: float | None) -> Avance:
     formula = "Avance tipo 2 = (VO − LB) / (LE − LB) × 100"
     inputs = {"VO": vo, "LE": le, "LB": lb}
     if vo is None or le is None or lb is None:
-        return Avance(None, None, formula, inputs, "falta el valor obtenido, el logro esperado o la línea de base")
+        return Avance(
+            None, None, formula, inputs, "falta el valor obtenido, el logro esperado o la línea de base"
+        )
     if le == lb:
         return Avance(None, None, formula, inputs, "el logro esperado es igual a la línea de base")
     ratio = (vo - lb) / (le - lb) * 100
@@ -121,9 +133,11 @@ def semestral_target(annual: float | None, share: float = 0.5) -> float | None:
 
 # ---- levels -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Thresholds:
     """Level cut-offs as a report declares them: alto ≥ high, medio ≥ low, bajo below."""
+
     high: float
     low: float
     source: str
@@ -138,5 +152,7 @@ class Thresholds:
         return "bajo"
 
     def explain(self) -> str:
-        return (f"alto si el avance es ≥ {_fmt(self.high)}%, medio si está entre {_fmt(self.low)}% y "
-                f"{_fmt(self.high)}%, bajo si es < {_fmt(self.low)}% ({self.source})")
+        return (
+            f"alto si el avance es ≥ {_fmt(self.high)}%, medio si está entre {_fmt(self.low)}% y "
+            f"{_fmt(self.high)}%, bajo si es < {_fmt(self.low)}% ({self.source})"
+        )

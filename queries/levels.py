@@ -40,13 +40,24 @@ _LOW_RE = re.compile(
 _LEVEL_WORD_RE = re.compile(r"\b(alto|alta|medio|media|bajo|baja)\b")
 # Fractions of the annual target written in words ("al menos la mitad de la meta anual").
 _FRACTIONS = {
-    "la mitad": 50.0, "un medio": 50.0, "un tercio": 100 / 3, "la tercera parte": 100 / 3,
-    "dos tercios": 200 / 3, "las dos terceras partes": 200 / 3, "un cuarto": 25.0,
-    "la cuarta parte": 25.0, "tres cuartos": 75.0, "las tres cuartas partes": 75.0,
-    "tres cuartas partes": 75.0, "cuatro quintas partes": 80.0, "las cuatro quintas partes": 80.0,
+    "la mitad": 50.0,
+    "un medio": 50.0,
+    "un tercio": 100 / 3,
+    "la tercera parte": 100 / 3,
+    "dos tercios": 200 / 3,
+    "las dos terceras partes": 200 / 3,
+    "un cuarto": 25.0,
+    "la cuarta parte": 25.0,
+    "tres cuartos": 75.0,
+    "las tres cuartas partes": 75.0,
+    "tres cuartas partes": 75.0,
+    "cuatro quintas partes": 80.0,
+    "las cuatro quintas partes": 80.0,
 }
 _ANNUAL_SHARE_RE = re.compile(
-    r"al menos\s+(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"|(?:el\s+)?\d{1,3}(?:[.,]\d+)?\s*%)"
+    r"al menos\s+("
+    + "|".join(sorted(_FRACTIONS, key=len, reverse=True))
+    + r"|(?:el\s+)?\d{1,3}(?:[.,]\d+)?\s*%)"
     r"\s+de\s+la\s+meta\s+anual"
 )
 # "se ha tomado como logro esperado semestral el 50% del logro propuesto como meta anual"
@@ -67,8 +78,11 @@ class Declaration:
     text: str
 
     def cite(self) -> str:
-        lines = f"línea {self.line_start}" if self.line_start == self.line_end \
+        lines = (
+            f"línea {self.line_start}"
+            if self.line_start == self.line_end
             else f"líneas {self.line_start}-{self.line_end}"
+        )
         return f"{self.file}, {lines}: «{_short(self.text)}»"
 
 
@@ -80,9 +94,9 @@ class LevelRule:
     file: str
     high: float | None = None
     low: float | None = None
-    scope: str = ""                       # what the report applies it to ("acciones estratégicas")
+    scope: str = ""  # what the report applies it to ("acciones estratégicas")
     declarations: tuple[Declaration, ...] = ()
-    borrowed: dict = field(default_factory=dict)   # cut-off name -> file it was taken from
+    borrowed: dict = field(default_factory=dict)  # cut-off name -> file it was taken from
     note: str = ""
 
     @property
@@ -106,10 +120,27 @@ class LevelRule:
         if self.high is not None and value >= self.high:
             return "alto"
         if self.low is None:
-            return None          # below "alto" but the report does not separate medio from bajo
+            return None  # below "alto" but the report does not separate medio from bajo
         if value >= self.low:
             return "medio" if self.high is not None else "medio o alto"
         return "bajo"
+
+    def short(self) -> str:
+        """The cut-offs in one line, with where a borrowed one comes from ("alto ≥ 95%, …")."""
+        if not self.declared:
+            return "sin umbrales declarados"
+        parts = []
+        if self.high is not None:
+            parts.append(f"alto ≥ {_fmt(self.high)}%")
+        if self.low is not None:
+            parts += [f"medio ≥ {_fmt(self.low)}%", f"bajo < {_fmt(self.low)}%"]
+        text = ", ".join(parts)
+        lines = sorted({d.line_start for d in self.declarations if d.file == self.file})
+        if lines:
+            text += f" ({self.file}, líneas {', '.join(map(str, lines))})"
+        for name, other in self.borrowed.items():
+            text += f"; corte «{name}» tomado de {other}"
+        return text
 
     def source(self) -> str:
         cites = "; ".join(d.cite() for d in self.declarations)
@@ -138,9 +169,17 @@ class LevelRule:
         return text + f" Fuente: {self.source()}."
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "high": self.high, "low": self.low, "scope": self.scope,
-                "declared": self.declared, "complete": self.complete, "borrowed": dict(self.borrowed),
-                "declarations": [d.__dict__ for d in self.declarations], "explain": self.explain()}
+        return {
+            "file": self.file,
+            "high": self.high,
+            "low": self.low,
+            "scope": self.scope,
+            "declared": self.declared,
+            "complete": self.complete,
+            "borrowed": dict(self.borrowed),
+            "declarations": [d.__dict__ for d in self.declarations],
+            "explain": self.explain(),
+        }
 
 
 def _fmt(v: float) -> str:
@@ -192,8 +231,13 @@ def declared_rule(file: str, lines: list[str]) -> LevelRule:
     if rule.high is None:
         partial = _footnote_rule(file, lines)
         if partial is not None:
-            rule = replace(rule, high=partial.high, declarations=rule.declarations + partial.declarations,
-                           note=partial.note, scope=rule.scope or partial.scope)
+            rule = replace(
+                rule,
+                high=partial.high,
+                declarations=rule.declarations + partial.declarations,
+                note=partial.note,
+                scope=rule.scope or partial.scope,
+            )
     return rule
 
 
@@ -204,8 +248,9 @@ def _prose_rule(file: str, lines: list[str]) -> LevelRule:
         if _is_table_row(raw):
             continue
         text = fold(clean(raw))
-        if not _LEVEL_WORD_RE.search(text) or not (_HIGH_RE.search(text) or _RANGE_RE.search(text)
-                                                   or _LOW_RE.search(text)):
+        if not _LEVEL_WORD_RE.search(text) or not (
+            _HIGH_RE.search(text) or _RANGE_RE.search(text) or _LOW_RE.search(text)
+        ):
             continue
         high = low = None
         used: list[Declaration] = []
@@ -266,14 +311,20 @@ def _footnote_rule(file: str, lines: list[str]) -> LevelRule | None:
         if share and share[0]:
             high = annual / share[0] * 100
             said = clean(lines[share[1] - 1])
-            declarations.append(Declaration(file, share[1], share[1], _around(said, "logro esperado semestral")))
-            note = (f"Alto significa cumplir al menos el {_fmt(annual)}% de la meta anual; como el logro "
-                    f"esperado semestral es el {_fmt(share[0])}% de la meta anual, equivale a un avance "
-                    f"semestral ≥ {_fmt(high)}%.")
+            declarations.append(
+                Declaration(file, share[1], share[1], _around(said, "logro esperado semestral"))
+            )
+            note = (
+                f"Alto significa cumplir al menos el {_fmt(annual)}% de la meta anual; como el logro "
+                f"esperado semestral es el {_fmt(share[0])}% de la meta anual, equivale a un avance "
+                f"semestral ≥ {_fmt(high)}%."
+            )
         else:
             high = annual
             note = f"Alto significa cumplir al menos el {_fmt(annual)}% de la meta anual."
-        return LevelRule(file, high, None, _scope(lines[at - 1]) if at else "", tuple(declarations), note=note)
+        return LevelRule(
+            file, high, None, _scope(lines[at - 1]) if at else "", tuple(declarations), note=note
+        )
     return None
 
 
@@ -295,8 +346,9 @@ def _level_for_footnote(raw: str, lines: list[str], n: int) -> tuple[str | None,
     marker = m.group(1) if m and m.group(1) else None
     if not marker:
         return None, None
-    glued = re.compile(r"\b(alto|alta|medio|media|bajo|baja)" + re.escape(marker) + f"(?![{_SUPERSCRIPT_DIGITS}])",
-                       re.I)
+    glued = re.compile(
+        r"\b(alto|alta|medio|media|bajo|baja)" + re.escape(marker) + f"(?![{_SUPERSCRIPT_DIGITS}])", re.I
+    )
     for k, other in enumerate(lines, 1):
         if k == n:
             continue
@@ -353,7 +405,9 @@ def effective_rule(store: Store, file: str, override: Thresholds | None = None) 
     report's own cut-offs, with those it does not declare taken from the nearest report of the same
     plan that declares them (recorded in ``borrowed`` and said in ``explain``)."""
     if override is not None:
-        return LevelRule(file, override.high, override.low, "", (), note=f"Umbrales configurados: {override.source}.")
+        return LevelRule(
+            file, override.high, override.low, "", (), note=f"Umbrales configurados: {override.source}."
+        )
     own = level_rule(store, file)
     if own.complete:
         return own
@@ -373,9 +427,15 @@ def effective_rule(store: Store, file: str, override: Thresholds | None = None) 
         if low is None and theirs.low is not None:
             low, borrowed["medio/bajo"] = theirs.low, other["file"]
         if borrowed != rule.borrowed:
-            rule = replace(rule, high=high, low=low, borrowed=borrowed, scope=rule.scope or theirs.scope,
-                           declarations=rule.declarations + tuple(
-                               d for d in theirs.declarations if d not in rule.declarations))
+            rule = replace(
+                rule,
+                high=high,
+                low=low,
+                borrowed=borrowed,
+                scope=rule.scope or theirs.scope,
+                declarations=rule.declarations
+                + tuple(d for d in theirs.declarations if d not in rule.declarations),
+            )
         if rule.complete:
             break
     return rule
@@ -397,6 +457,14 @@ def level_of(store: Store, file: str, value: float | None) -> dict:
     """A value's level in a report, with how it was decided (for the assistant)."""
     rule = effective_rule(store, file)
     level = rule.level(value)
-    return {"value": value, "level": level, "rule": rule.as_dict(),
-            "explain": (f"Con {_fmt(value)}% el nivel es {level}. " if level and value is not None else
-                        "No se puede asignar un nivel. ") + rule.explain()}
+    return {
+        "value": value,
+        "level": level,
+        "rule": rule.as_dict(),
+        "explain": (
+            f"Con {_fmt(value)}% el nivel es {level}. "
+            if level and value is not None
+            else "No se puede asignar un nivel. "
+        )
+        + rule.explain(),
+    }

@@ -56,8 +56,12 @@ class Source:
 
     @classmethod
     def of(cls, row: Row) -> Source:
-        return cls(row["file"], int(row["line_start"]), int(row.get("line_end") or row["line_start"]),
-                   row.get("locator") or "")
+        return cls(
+            row["file"],
+            int(row["line_start"]),
+            int(row.get("line_end") or row["line_start"]),
+            row.get("locator") or "",
+        )
 
     @classmethod
     def span(cls, rows: list[Row]) -> Source | None:
@@ -66,12 +70,19 @@ class Source:
         if not rows:
             return None
         locators = list(dict.fromkeys(r.get("locator") or "" for r in rows if r.get("locator")))
-        return cls(rows[0]["file"], min(int(r["line_start"]) for r in rows),
-                   max(int(r.get("line_end") or r["line_start"]) for r in rows), "; ".join(locators))
+        return cls(
+            rows[0]["file"],
+            min(int(r["line_start"]) for r in rows),
+            max(int(r.get("line_end") or r["line_start"]) for r in rows),
+            "; ".join(locators),
+        )
 
     def cite(self) -> str:
-        lines = f"línea {self.line_start}" if self.line_start == self.line_end \
+        lines = (
+            f"línea {self.line_start}"
+            if self.line_start == self.line_end
             else f"líneas {self.line_start}-{self.line_end}"
+        )
         where = f"{self.locator}, " if self.locator else ""
         return f"{self.file}, {where}{lines}"
 
@@ -116,8 +127,17 @@ def period_key(period: str | None) -> tuple[int, int]:
 
 def load(store: Store, table: str, **where: Any) -> list[Row]:
     """Rows of a record table, filtered by equality on the given columns, in document order."""
-    allowed = {"measurements", "targets", "indicators", "entities", "activities", "critical_actions",
-               "recommendations", "statements", "documents"}
+    allowed = {
+        "measurements",
+        "targets",
+        "indicators",
+        "entities",
+        "activities",
+        "critical_actions",
+        "recommendations",
+        "statements",
+        "documents",
+    }
     if table not in allowed:
         raise ValueError(f"tabla desconocida: {table}")
     clauses, params = [], []
@@ -156,7 +176,7 @@ class ActionStatus:
     poi: Figure | None
     level_pei: str | None = None
     level_poi: str | None = None
-    gap: float | None = None          # PEI − POI, in percentage points
+    gap: float | None = None  # PEI − POI, in percentage points
     explain: str = ""
 
     @property
@@ -216,7 +236,9 @@ def _status_text(s: ActionStatus) -> str:
         parts.append(f"avance POI (ejecución física) {shown} ({s.poi.source.cite()})")
     text = f"{s.owner} en {s.period or 'el informe'}: " + "; ".join(parts)
     if s.gap is not None:
-        text += f". Brecha PEI − POI = {fmt(s.pei.value)} − {fmt(s.poi.value)} = {fmt(s.gap)} puntos porcentuales"
+        text += (
+            f". Brecha PEI − POI = {fmt(s.pei.value)} − {fmt(s.poi.value)} = {fmt(s.gap)} puntos porcentuales"
+        )
     if s.level_pei:
         text += f". Nivel PEI: {s.level_pei}"
     return text + "."
@@ -233,10 +255,10 @@ class OeiRollup:
     actions: list[str]
     mean_pei: float | None
     mean_poi: float | None
-    counts: dict[str, list[str]]                  # level -> AEI codes (computed with the rule)
-    printed_counts: dict[str, float | None] = field(default_factory=dict)   # as the report prints them
+    counts: dict[str, list[str]]  # level -> AEI codes (computed with the rule)
+    printed_counts: dict[str, float | None] = field(default_factory=dict)  # as the report prints them
     printed_counts_source: Source | None = None
-    avance: Figure | None = None                 # the OEI's own indicator avance, when printed
+    avance: Figure | None = None  # the OEI's own indicator avance, when printed
     level_printed: str | None = None
     explain: str = ""
 
@@ -277,10 +299,19 @@ def oei_rollups(rows: list[Row], rule: LevelRule | None = None) -> list[OeiRollu
         avance = _pick(own, ("avance_tipo1", "avance_pei", "avance"))
         level_row = next((r for r in own if r.get("metric") == "nivel"), None)
         first = (acts[0].file, acts[0].period) if acts else (own[0]["file"], own[0].get("period"))
-        roll = OeiRollup(oei, first[1], first[0], [s.owner for s in acts],
-                         round(mean(peis), 6) if peis else None, round(mean(pois), 6) if pois else None,
-                         level_counts(acts), printed, printed_src, avance,
-                         (level_row or {}).get("raw"))
+        roll = OeiRollup(
+            oei,
+            first[1],
+            first[0],
+            [s.owner for s in acts],
+            round(mean(peis), 6) if peis else None,
+            round(mean(pois), 6) if pois else None,
+            level_counts(acts),
+            printed,
+            printed_src,
+            avance,
+            (level_row or {}).get("raw"),
+        )
         roll.explain = _rollup_text(roll, len(peis), len(pois), rule)
         out.append(roll)
     return out
@@ -311,9 +342,11 @@ def poi_pei_gaps(statuses: list[ActionStatus]) -> list[ActionStatus]:
     return sorted(both, key=lambda s: (-abs(s.gap), s.owner))
 
 
-def ranking(statuses: list[ActionStatus], by: str = "pei", highest: bool = True,
-            n: int | None = None) -> list[ActionStatus]:
+def ranking(
+    statuses: list[ActionStatus], by: str = "pei", highest: bool = True, n: int | None = None
+) -> list[ActionStatus]:
     """Actions ordered by avance PEI, avance POI or gap; actions without the figure are left out."""
+
     def key(s: ActionStatus) -> float | None:
         fig = {"pei": s.pei, "poi": s.poi}.get(by)
         if by == "gap":
@@ -338,7 +371,7 @@ class PeriodChange:
     after: Figure
     before_period: str | None
     after_period: str | None
-    change: float | None              # after − before, percentage points
+    change: float | None  # after − before, percentage points
     explain: str = ""
 
     def as_dict(self) -> dict:
@@ -361,22 +394,31 @@ def compare_periods(rows: list[Row], owner: str | None = None) -> list[PeriodCha
         picked = [(p, f) for p, f in picked if f is not None]
         for (p0, f0), (p1, f1) in zip(picked, picked[1:], strict=False):
             change = None if f0.value is None or f1.value is None else round(f1.value - f0.value, 6)
-            text = (f"{code}: avance {fmt(f0.value)}% en {p0} ({f0.source.cite()}) y {fmt(f1.value)}% en {p1} "
-                    f"({f1.source.cite()})")
+            text = (
+                f"{code}: avance {fmt(f0.value)}% en {p0} ({f0.source.cite()}) y {fmt(f1.value)}% en {p1} "
+                f"({f1.source.cite()})"
+            )
             if change is not None:
                 if change:
                     verb = "sube" if change > 0 else "baja"
-                    text += f"; {verb} {fmt(abs(change))} puntos porcentuales ({fmt(f1.value)} − {fmt(f0.value)})"
+                    text += (
+                        f"; {verb} {fmt(abs(change))} puntos porcentuales ({fmt(f1.value)} − {fmt(f0.value)})"
+                    )
                 else:
                     text += "; se mantiene igual"
             if period_key(p0)[0] == period_key(p1)[0] and period_key(p0)[1] < 12 <= period_key(p1)[1]:
-                text += ". Nota: el avance semestral se mide contra el logro esperado semestral y el anual contra la meta anual"
+                text += (
+                    ". Nota: el avance semestral se mide contra el logro esperado semestral y el anual "
+                    "contra la meta anual"
+                )
             out.append(PeriodChange(code, plan, f0, f1, p0, p1, change, text + "."))
     return out
 
 
 def largest_falls(changes: list[PeriodChange], n: int | None = None) -> list[PeriodChange]:
-    falls = sorted((c for c in changes if c.change is not None and c.change < 0), key=lambda c: (c.change, c.owner))
+    falls = sorted(
+        (c for c in changes if c.change is not None and c.change < 0), key=lambda c: (c.change, c.owner)
+    )
     return falls[:n] if n else falls
 
 
@@ -389,8 +431,8 @@ class TrendPoint:
     value: float | None
     raw: str
     source: Source
-    change: float | None = None        # value − previous year's value
-    change_pct: float | None = None    # (value − previous) / |previous| × 100
+    change: float | None = None  # value − previous year's value
+    change_pct: float | None = None  # (value − previous) / |previous| × 100
     note: str = ""
 
 
@@ -401,7 +443,7 @@ class Trend:
     indicator: str
     metric: str
     points: list[TrendPoint]
-    duplicates: list[TrendPoint] = field(default_factory=list)   # the same year printed again elsewhere
+    duplicates: list[TrendPoint] = field(default_factory=list)  # the same year printed again elsewhere
     explain: str = ""
 
     def point(self, year: int) -> TrendPoint | None:
@@ -456,12 +498,21 @@ def trends(rows: list[Row], metric: str = "valor_obtenido", owner: str | None = 
 def _trend_text(t: Trend) -> str:
     series = ", ".join(f"{p.year}: {fmt(p.value)}" for p in t.points)
     text = f"{t.owner or ''} «{t.indicator}» ({t.metric.replace('_', ' ')}): {series}"
-    steps = [f"{p.year} {'+' if p.change >= 0 else '−'}{fmt(abs(p.change))}"
-             + (f" ({'+' if p.change_pct >= 0 else '−'}{fmt(round(abs(p.change_pct), 1))}%)"
-                if p.change_pct is not None else "")
-             for p in t.points if p.change is not None]
+    steps = [
+        f"{p.year} {'+' if p.change >= 0 else '−'}{fmt(abs(p.change))}"
+        + (
+            f" ({'+' if p.change_pct >= 0 else '−'}{fmt(round(abs(p.change_pct), 1))}%)"
+            if p.change_pct is not None
+            else " (% no calculable: el año anterior vale 0)"
+        )
+        for p in t.points
+        if p.change is not None
+    ]
     if steps:
-        text += ". Variación interanual (valor − valor del año anterior; % sobre el año anterior): " + ", ".join(steps)
+        text += (
+            ". Variación interanual (valor − valor del año anterior; % sobre el año anterior): "
+            + ", ".join(steps)
+        )
     if t.points:
         text += f". Fuente: {t.points[0].source.cite()}"
     return text + "."
@@ -487,7 +538,7 @@ class TargetSeries:
     baseline_value: float | None
     baseline_source: Source | None
     sentido: str | None
-    targets: list[dict]                  # {"year", "value", "raw", "source", "distance_from_baseline"}
+    targets: list[dict]  # {"year", "value", "raw", "source", "distance_from_baseline"}
     explain: str = ""
 
     def target(self, year: int) -> dict | None:
@@ -497,8 +548,13 @@ class TargetSeries:
         return asdict(self)
 
 
-def targets_by_year(targets: list[Row], indicators: list[Row], owner: str | None = None,
-                    indicator_code: str | None = None, plan: str | None = None) -> list[TargetSeries]:
+def targets_by_year(
+    targets: list[Row],
+    indicators: list[Row],
+    owner: str | None = None,
+    indicator_code: str | None = None,
+    plan: str | None = None,
+) -> list[TargetSeries]:
     """Per indicator, its logros esperados by year and, where the baseline is known, the distance
     from the baseline to each year's target."""
     ind_by_key = {}
@@ -522,11 +578,26 @@ def targets_by_year(targets: list[Row], indicators: list[Row], owner: str | None
             dist = None
             if base is not None and t.get("value") is not None:
                 dist = round(t["value"] - base, 6)
-            series.append({"year": t.get("year"), "value": t.get("value"), "raw": t.get("raw"),
-                           "source": Source.of(t), "distance_from_baseline": dist})
-        ts = TargetSeries(plan_name, rows[0].get("owner"), rows[0].get("indicator_code"),
-                          rows[0].get("indicator_name") or ind.get("name"), ind.get("baseline_year"), base,
-                          Source.of(ind) if ind else None, ind.get("sentido"), series)
+            series.append(
+                {
+                    "year": t.get("year"),
+                    "value": t.get("value"),
+                    "raw": t.get("raw"),
+                    "source": Source.of(t),
+                    "distance_from_baseline": dist,
+                }
+            )
+        ts = TargetSeries(
+            plan_name,
+            rows[0].get("owner"),
+            rows[0].get("indicator_code"),
+            rows[0].get("indicator_name") or ind.get("name"),
+            ind.get("baseline_year"),
+            base,
+            Source.of(ind) if ind else None,
+            ind.get("sentido"),
+            series,
+        )
         ts.explain = _targets_text(ts)
         out.append(ts)
     return out
@@ -535,44 +606,66 @@ def targets_by_year(targets: list[Row], indicators: list[Row], owner: str | None
 def _targets_text(ts: TargetSeries) -> str:
     label = ts.indicator_code or ts.indicator_name or "indicador"
     text = f"{label} ({ts.plan}): logros esperados " + ", ".join(
-        f"{t['year']}: {t['raw'] or fmt(t['value'])}" for t in ts.targets)
+        f"{t['year']}: {t['raw'] or fmt(t['value'])}" for t in ts.targets
+    )
     if ts.baseline_value is not None:
-        text += (f"; línea de base {fmt(ts.baseline_value)}"
-                 + (f" ({ts.baseline_year})" if ts.baseline_year else ""))
+        text += f"; línea de base {fmt(ts.baseline_value)}" + (
+            f" ({ts.baseline_year})" if ts.baseline_year else ""
+        )
         last = next((t for t in reversed(ts.targets) if t["distance_from_baseline"] is not None), None)
         if last:
-            text += (f"; distancia de la línea de base a la meta {last['year']}: {fmt(last['value'])} − "
-                     f"{fmt(ts.baseline_value)} = {fmt(last['distance_from_baseline'])}")
+            text += (
+                f"; distancia de la línea de base a la meta {last['year']}: {fmt(last['value'])} − "
+                f"{fmt(ts.baseline_value)} = {fmt(last['distance_from_baseline'])}"
+            )
     if ts.targets:
         text += f". Fuente: {ts.targets[0]['source'].cite()}"
     return text + "."
 
 
-def distance_to_target(value: float | None, target: float | None, sentido: str | None = "ascendente",
-                       agregacion: str | None = None) -> dict:
+def distance_to_target(
+    value: float | None,
+    target: float | None,
+    sentido: str | None = "ascendente",
+    agregacion: str | None = None,
+) -> dict:
     """How far a value is from its target: the difference in the indicator's direction and the
     CEPLAN avance tipo 1 it represents."""
     kind = normalise_sentido(sentido, agregacion)
     avance = avance_tipo1(value, target, sentido, agregacion)
     if value is None or target is None:
-        return {"value": value, "target": target, "remaining": None, "avance": avance.as_dict(),
-                "explain": "No calculable: falta el valor o la meta."}
+        return {
+            "value": value,
+            "target": target,
+            "remaining": None,
+            "avance": avance.as_dict(),
+            "explain": "No calculable: falta el valor o la meta.",
+        }
     downwards = kind in ("descendente", "maximo")
     remaining = value - target if downwards else target - value
     reached = remaining <= 0
-    text = (f"Valor {fmt(value)} frente a la meta {fmt(target)} (sentido {kind}): "
-            + ("meta alcanzada" if reached else f"faltan {fmt(round(abs(remaining), 6))}")
-            + f". {avance.explain()}")
-    return {"value": value, "target": target, "remaining": round(remaining, 6), "reached": reached,
-            "avance": avance.as_dict(), "explain": text}
+    text = (
+        f"Valor {fmt(value)} frente a la meta {fmt(target)} (sentido {kind}): "
+        + ("meta alcanzada" if reached else f"faltan {fmt(round(abs(remaining), 6))}")
+        + f". {avance.explain()}"
+    )
+    return {
+        "value": value,
+        "target": target,
+        "remaining": round(remaining, 6),
+        "reached": reached,
+        "avance": avance.as_dict(),
+        "explain": text,
+    }
 
 
 # ---- critical views ------------------------------------------------------------------------------
 
 
-def low_pei_despite_high_poi(statuses: list[ActionStatus], rule: LevelRule,
-                             poi_levels: tuple[str, ...] = ("alto",)) -> list[dict]:
-    """"AEI con avance PEI bajo pese a ejecución POI alta": PEI level bajo while the POI level is
+def low_pei_despite_high_poi(
+    statuses: list[ActionStatus], rule: LevelRule, poi_levels: tuple[str, ...] = ("alto",)
+) -> list[dict]:
+    """ "AEI con avance PEI bajo pese a ejecución POI alta": PEI level bajo while the POI level is
     in ``poi_levels``, both under ``rule``; largest gap first."""
     out = []
     for s in statuses:
@@ -580,26 +673,50 @@ def low_pei_despite_high_poi(statuses: list[ActionStatus], rule: LevelRule,
             continue
         lp, lo = rule.level(s.pei.value), rule.level(s.poi.value)
         if lp == "bajo" and lo in poi_levels:
-            out.append({"owner": s.owner, "period": s.period, "file": s.file, "avance_pei": s.pei.value,
-                        "avance_poi": s.poi.value, "gap": s.gap, "sources": [s.pei.source, s.poi.source],
-                        "explain": (f"{s.owner}: avance PEI {fmt(s.pei.value)}% (nivel bajo) pese a una ejecución "
-                                    f"física POI de {fmt(s.poi.value)}% (nivel {lo}); brecha {fmt(s.gap)} puntos. "
-                                    f"Fuentes: {s.pei.source.cite()}; {s.poi.source.cite()}. {rule.explain()}")})
+            out.append(
+                {
+                    "owner": s.owner,
+                    "period": s.period,
+                    "file": s.file,
+                    "avance_pei": s.pei.value,
+                    "avance_poi": s.poi.value,
+                    "gap": s.gap,
+                    "sources": [s.pei.source, s.poi.source],
+                    "explain": (
+                        f"{s.owner}: avance PEI {fmt(s.pei.value)}% (nivel bajo) pese a una ejecución "
+                        f"física POI de {fmt(s.poi.value)}% (nivel {lo}); brecha {fmt(s.gap)} puntos. "
+                        f"Fuentes: {s.pei.source.cite()}; {s.poi.source.cite()}. Umbrales: {rule.short()}."
+                    ),
+                }
+            )
     return sorted(out, key=lambda d: (d["gap"], d["owner"]))
 
 
 def without_measurable_progress(statuses: list[ActionStatus]) -> list[dict]:
-    """"AEI sin avance medible": the report prints a non-value (NC, ND, ---) as its avance PEI."""
+    """ "AEI sin avance medible": the report prints a non-value (NC, ND, ---) as its avance PEI."""
     out = []
     for s in statuses:
         if s.pei and s.pei.value is None:
-            out.append({"owner": s.owner, "period": s.period, "file": s.file, "raw": s.pei.raw,
-                        "source": s.pei.source,
-                        "avance_poi": s.poi.value if s.poi else None,
-                        "explain": (f"{s.owner}: el informe imprime «{s.pei.raw}» como avance PEI "
-                                    f"({s.pei.source.cite()}), es decir, sin avance medible en el período"
-                                    + (f"; su ejecución física POI fue {fmt(s.poi.value)}%" if s.poi and
-                                       s.poi.value is not None else "") + ".")})
+            out.append(
+                {
+                    "owner": s.owner,
+                    "period": s.period,
+                    "file": s.file,
+                    "raw": s.pei.raw,
+                    "source": s.pei.source,
+                    "avance_poi": s.poi.value if s.poi else None,
+                    "explain": (
+                        f"{s.owner}: el informe imprime «{s.pei.raw}» como avance PEI "
+                        f"({s.pei.source.cite()}), es decir, sin avance medible en el período"
+                        + (
+                            f"; su ejecución física POI fue {fmt(s.poi.value)}%"
+                            if s.poi and s.poi.value is not None
+                            else ""
+                        )
+                        + "."
+                    ),
+                }
+            )
     return out
 
 
@@ -610,10 +727,18 @@ def reported_critical(rows: list[Row]) -> list[dict]:
         aois = _json_list(r.get("aois"))
         prio = r.get("priorizado")
         tag = "priorizado" if prio == 1 else "no priorizado" if prio == 0 else "prioridad no indicada"
-        out.append({"owner": r.get("owner"), "period": r.get("period"), "priorizado": prio,
-                    "reason": r.get("reason"), "aois": aois, "source": Source.of(r),
-                    "explain": f"{r.get('owner')} ({tag}) figura como acción crítica en {Source.of(r).cite()}: "
-                               f"{(r.get('reason') or '').strip()}"})
+        out.append(
+            {
+                "owner": r.get("owner"),
+                "period": r.get("period"),
+                "priorizado": prio,
+                "reason": r.get("reason"),
+                "aois": aois,
+                "source": Source.of(r),
+                "explain": f"{r.get('owner')} ({tag}) figura como acción crítica en {Source.of(r).cite()}: "
+                f"{(r.get('reason') or '').strip()}",
+            }
+        )
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from knowledge.store import Store
@@ -19,7 +20,7 @@ from knowledge.store import Store
 from ..errors import UserError
 from .answer import answer_brief
 from .data import Catalog, parse_code
-from .matrix import UpdatesFor, recommendations_brief
+from .matrix import recommendations_brief
 from .model import Brief
 from .objective import objective_brief
 from .render import render as render_pdf
@@ -39,7 +40,7 @@ class BriefFile:
 def gather(store: Store, kind: str, *, codigo: str | None = None, plan: str | None = None,
            periodo: str | None = None, pregunta: str | None = None, estado: str | None = None,
            unidad: str | None = None, ask: Callable[[str], dict[str, Any]] | None = None,
-           updates_for: UpdatesFor | None = None, now: datetime | None = None) -> Brief:
+           updates_db: Path | None = None, now: datetime | None = None) -> Brief:
     """The brief's content (no PDF yet). Bad parameters raise UserError with a Spanish message."""
     today = (now or datetime.now()).date()
     kind = (kind or "").strip().lower()
@@ -51,11 +52,11 @@ def gather(store: Store, kind: str, *, codigo: str | None = None, plan: str | No
         if not code:
             raise UserError("Indique en «codigo» un objetivo o acción, por ejemplo OEI.05 o AEI.03.01.",
                             "codigo_invalido")
-        return objective_brief(cat, code, plan, today, updates_for)
+        return objective_brief(cat, code, plan, today, updates_db)
     if kind == "informe":
-        return report_brief(cat, periodo, today, updates_for)
+        return report_brief(cat, periodo, today, updates_db)
     if kind == "recomendaciones":
-        return recommendations_brief(cat, today, updates_for, periodo=periodo, estado=estado, unidad=unidad)
+        return recommendations_brief(cat, today, updates_db, periodo=periodo, estado=estado, unidad=unidad)
     question = (pregunta or "").strip()
     if not question:
         raise UserError("Escriba la pregunta en «pregunta».", "pregunta_vacia")

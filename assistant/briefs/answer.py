@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -9,24 +10,43 @@ from .data import spanish_date
 from .escape import shorten
 from .model import Brief, Section, Source, Table, Text, safe_filename
 
+# The /api/ask locator ends with the lines it cites ("Tabla 6. …, línea 248").
+_LINES_RE = re.compile(r",?\s*l[íi]neas?\s+(\d+)(?:\s*[-–]\s*(\d+))?\s*$")
 
-def answer_sources(result: dict[str, Any]) -> list[Source]:
-    out = []
-    for s in result.get("sources") or []:
-        if not isinstance(s, dict) or not s.get("file"):
-            continue
-        locator = str(s.get("locator") or "")
-        has_lines = "línea" in locator  # the /api/ask locator already names the lines
-        out.append(Source(str(s["file"]), str(s.get("title") or s["file"]), locator,
-                          None if has_lines else s.get("line_start"), None if has_lines else s.get("line_end")))
-    return list(dict.fromkeys(out))
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def source_from_answer(item: dict[str, Any]) -> Source:
+    locator = str(item.get("locator") or "")
+    start, end = _int(item.get("line_start")), _int(item.get("line_end"))
+    m = _LINES_RE.search(locator)
+    if m:
+        locator = locator[:m.start()].strip()
+        start = start or int(m.group(1))
+        end = end or int(m.group(2) or m.group(1))
+    return Source(str(item["file"]), str(item.get("title") or item["file"]), locator, start, end)
+
+
+def cited(result: dict[str, Any]) -> list[tuple[Source, dict[str, Any]]]:
+    """The answer's sources, once each, with the item they came from (for the excerpt)."""
+    out: dict[Source, dict[str, Any]] = {}
+    for item in result.get("sources") or []:
+        if isinstance(item, dict) and item.get("file"):
+            out.setdefault(source_from_answer(item), item)
+    return list(out.items())
 
 
 def answer_brief(result: dict[str, Any], question: str, today: date) -> Brief:
-    sources = answer_sources(result)
+    pairs = cited(result)
+    sources = [s for s, _ in pairs]
+    intent = f" · intención: {result['intent']}" if result.get("intent") else ""
     brief = Brief(kind="respuesta", title="Respuesta del asistente",
-                  subtitle=f"Consulta del {spanish_date(today)}" + (
-                      f" · intención: {result['intent']}" if result.get("intent") else ""),
+                  subtitle=f"Consulta del {spanish_date(today)}{intent}",
                   filename=safe_filename("brief", "respuesta", today.isoformat()))
     brief.sections.append(Section("Pregunta", [Text(question, style="quote", breaks=True)]))
     answer = Section("Respuesta")
@@ -41,14 +61,14 @@ def answer_brief(result: dict[str, Any], question: str, today: date) -> Brief:
         for row in table.get("rows") or []:
             block.add([None if c is None or c == "" else str(c) for c in row], sources)
         brief.sections.append(Section("Tabla", [block]))
-    if sources:
-        cited = Table(["Documento", "Ubicación", "Extracto"], widths=[2.4, 2.2, 5.4])
-        excerpts = {str(s.get("file")) + str(s.get("locator")): s.get("excerpt") for s in result.get("sources") or []
-                    if isinstance(s, dict)}
-        for src in sources:
-            cited.add([f"{src.title} ({src.file})", src.locator,
-                       shorten(excerpts.get(src.file + src.locator), 320) or None], [src])
-        brief.sections.append(Section("Fuentes citadas", [cited]))
+    listing = Section("Fuentes citadas")
+    if pairs:
+        block = Table(["Documento", "Ubicación", "Extracto"], widths=[2.4, 2.2, 5.4])
+        for src, item in pairs:
+            block.add([f"{src.title} ({src.file})", ", ".join(x for x in (src.locator, src.lines()) if x),
+                       shorten(item.get("excerpt"), 320) or None], [src])
+        listing.blocks.append(block)
     else:
-        brief.sections.append(Section("Fuentes citadas", [Text("sin dato: la respuesta no cita documentos.")]))
+        listing.blocks.append(Text("sin dato: la respuesta no cita documentos."))
+    brief.sections.append(listing)
     return brief

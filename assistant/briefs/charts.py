@@ -28,12 +28,15 @@ LEGEND_H = 14
 
 
 def nice_range(values: list[float], reference: float | None) -> tuple[float, float, float]:
-    """Axis bounds and step: round numbers that include zero, every value and the reference."""
+    """Axis bounds and step: round numbers that include zero, every value and the reference;
+    whole steps when every value is whole (counts)."""
     lo = min([0.0, *values])
     hi = max([*values, reference or 0.0, 1.0])
     raw_step = (hi - lo) / 5
     mag = 10 ** math.floor(math.log10(raw_step))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw_step)
+    if all(float(v).is_integer() for v in values) and not float(step).is_integer():
+        step = float(math.ceil(step))
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
 
 

@@ -1,148 +1,103 @@
-"""Recommendations followed from report to report: each recommendation's latest status, due
-date, history (the status printed in each report and the updates made in the app), and the
-recommendations brief built from them."""
+"""Recommendations in briefs, read through the tracker (assistant.tracker.items) so that a brief
+and the tracker page always agree: one item per recommendation with the status each report
+printed, the updates made in the app, its due date and whether it is overdue."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from knowledge.stemming import content_tokens, stem
 from knowledge.text import fold
 
-from .data import Catalog, add_months, spanish_date
+from ..tracker import items as tracker
+from .data import Catalog, spanish_date
 from .escape import shorten
-from .model import Brief, Chart, Facts, Section, Source, Table, Text, safe_filename, source_of
+from .model import MISSING, Brief, Chart, Facts, Section, Source, Table, Text, safe_filename
 
-# An app update: {"status": ..., "comment": ..., "user": ..., "at": "2025-03-01T10:00:00"}.
-UpdatesFor = Callable[[dict[str, Any]], list[dict[str, Any]]]
-
-STATUS_ORDER = ("no iniciado", "sin información", "en proceso", None, "ejecutado/culminado")
-STATUS_LABELS = {
-    "no iniciado": "No iniciado", "en proceso": "En proceso", "ejecutado/culminado": "Ejecutado o culminado",
-    "sin información": "Sin información", None: "Sin seguimiento aún",
-}
-DONE = "ejecutado/culminado"
+DONE = tracker.DONE
+STATUS_ORDER = ("no iniciado", "sin información", "en proceso", None, DONE)
+units_of = tracker.units
+status_label = tracker.status_label
 
 
-def units_of(value: Any) -> list[str]:
-    """Responsible units stored as a JSON list or as plain text."""
-    if not value:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    text = str(value)
-    if text.startswith("["):
-        try:
-            return [str(v) for v in json.loads(text) if v]
-        except ValueError:
-            pass
-    return [text]
-
-
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status, status or STATUS_LABELS[None])
-
-
-def normalise_status(text: str | None) -> str | None:
-    """An app update's status in the index's vocabulary."""
-    key = fold(text or "")
-    for status in ("no iniciado", "en proceso", "sin informacion"):
-        if key.startswith(status):
-            return "sin información" if status == "sin informacion" else status
-    if key.startswith(("ejecutad", "culminad", "cumplid", "implementad")):
-        return DONE
-    return text or None
-
-
-@dataclass
-class Thread:
-    """One recommendation as last seen, with what earlier reports and the app said about it."""
-    row: dict[str, Any]
-    history: list[dict[str, Any]] = field(default_factory=list)   # earlier rows, oldest first
-    updates: list[dict[str, Any]] = field(default_factory=list)   # app updates, oldest first
-    status: str | None = None
-    due: date | None = None
-    due_basis: str = ""
-    overdue: bool = False
-    period: str = ""
-
-    @property
-    def units(self) -> list[str]:
-        return units_of(self.row.get("responsible"))
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [*self.history, self.row]
-
-
-def load_threads(cat: Catalog, today: date, updates_for: UpdatesFor | None = None,
-                 files: list[str] | None = None) -> list[Thread]:
-    """Every recommendation not followed up by a later report, with its history."""
-    recs = cat.rows("select * from recommendations order by file, list_kind, number")
+def load_items(cat: Catalog, today: date, updates_db: Path | None = None,
+               files: list[str] | None = None) -> list[dict[str, Any]]:
+    """The tracker's items (with app updates when the editor database exists), optionally only
+    those formulated or listed in ``files``."""
+    db = updates_db if updates_db is not None and Path(updates_db).exists() else None
+    items = tracker.load(cat.store, db, today)
+    if db is not None:
+        for item in items:
+            item["app_updates"] = tracker.item_updates(item, items, db) if item["updates_count"] else []
     if files is not None:
         wanted = set(files)
-    by_id = {r["id"]: r for r in recs}
-    successors: dict[int, list[int]] = defaultdict(list)
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    for link in cat.rows("select from_id, to_id from recommendation_links"):
-        if link["from_id"] in by_id and link["to_id"] in by_id:
-            successors[link["from_id"]].append(link["to_id"])
-            predecessors[link["to_id"]].append(link["from_id"])
-    threads = []
-    for rec in recs:
-        if successors.get(rec["id"]) or (files is not None and rec["file"] not in wanted):
+        items = [i for i in items if i["report"]["file"] in wanted]
+    return items
+
+
+def item_sources(cat: Catalog, item: dict[str, Any]) -> list[Source]:
+    out = []
+    for event in item["printed"]:
+        s = event["source"]
+        out.append(Source(s["file"], cat.titles.get(s["file"], s["file"]), s.get("locator") or "",
+                          s.get("line_start"), s.get("line_end")))
+    return list(dict.fromkeys(out))
+
+
+def history_text(item: dict[str, Any]) -> str:
+    """"2024-S1: formulada (n.° 1) → 2024: En proceso → aplicación 2025-03-01 (ana): Ejecutado/Culminado"."""
+    steps = []
+    for event in tracker.history(item, item.get("app_updates") or []):
+        if event.get("type") == "actualizacion":
+            comment = f": {shorten(event.get('comment'), 80)}" if event.get("comment") else ""
+            steps.append(f"aplicación {event['date']} ({event['user']}): {event['status_label']}{comment}")
             continue
-        history = _history(rec["id"], by_id, predecessors, cat)
-        threads.append(_thread(cat, rec, history, today, updates_for))
-    return threads
+        period = event["report"].get("period") or event["report"]["file"]
+        if event.get("list_kind") == "nueva":
+            steps.append(f"{period}: formulada (n.° {event.get('number') or 's/n'})")
+        else:
+            steps.append(f"{period}: {event.get('status_raw') or event.get('status_label') or MISSING}")
+    if item.get("last_update") and not item.get("app_updates"):
+        u = item["last_update"]
+        steps.append(f"aplicación {u['date']} ({u['user']}): {u['status_label']}")
+    return " → ".join(steps)
 
 
-def _history(rec_id: int, by_id: dict, predecessors: dict, cat: Catalog) -> list[dict[str, Any]]:
-    seen: set[int] = set()
-    todo = list(predecessors.get(rec_id, []))
-    while todo:
-        rid = todo.pop()
-        if rid in seen or rid == rec_id:
-            continue
-        seen.add(rid)
-        todo.extend(predecessors.get(rid, []))
-    rows = [by_id[i] for i in seen]
-    return sorted(rows, key=lambda r: (cat.report_date(cat.by_file.get(r["file"], {})) or date.min, r["id"]))
+def ref_of(item: dict[str, Any]) -> str:
+    kind = "" if item.get("list_kind") == "nueva" else " (seguimiento)"
+    return f"{item['report'].get('period') or MISSING} n.° {item.get('number') or 's/n'}{kind}"
 
 
-def _thread(cat: Catalog, rec: dict, history: list[dict], today: date,
-            updates_for: UpdatesFor | None) -> Thread:
-    doc = cat.by_file.get(rec["file"], {})
-    thread = Thread(row=rec, history=history, period=doc.get("period") or "")
-    thread.status = rec.get("status") if rec.get("list_kind") != "nueva" else None
-    if updates_for is not None:
-        thread.updates = sorted(updates_for(rec) or [], key=lambda u: str(u.get("at") or ""))
-        if thread.updates:
-            thread.status = normalise_status(thread.updates[-1].get("status"))
-    origin = history[0] if history else rec
-    plazo = origin.get("plazo_meses") if origin.get("plazo_meses") is not None else rec.get("plazo_meses")
-    origin_doc = cat.by_file.get(origin["file"], {})
-    start = cat.report_date(origin_doc)
-    if plazo is not None and start is not None:
-        thread.due = add_months(start, plazo)
-        thread.due_basis = f"plazo de {_months(plazo)} desde el informe {origin_doc.get('period') or ''}".strip()
-        thread.overdue = thread.due < today and thread.status != DONE
-    return thread
+def due_text(item: dict[str, Any]) -> str | None:
+    if not item.get("due_date"):
+        return None
+    y, m, d = item["due_date"].split("-")
+    return f"{d}/{m}/{y}" + (" (vencida)" if item.get("overdue") else "")
 
 
-def _months(value: float) -> str:
-    n = int(value) if float(value).is_integer() else value
-    return f"{n} mes" if n == 1 else f"{n} meses"
+def current_text(item: dict[str, Any]) -> str:
+    """The current status and where it comes from (a report's period, or the app)."""
+    if item.get("status_source") == "actualizacion":
+        return f"{item['status_label']} (aplicación, {item.get('status_date')})"
+    period = next((e["report"].get("period") for e in reversed(item["printed"]) if e.get("status")), None)
+    return f"{item['status_label']} ({period})" if period else item["status_label"]
 
 
-def sort_key(t: Thread) -> tuple:
-    order = STATUS_ORDER.index(t.status) if t.status in STATUS_ORDER else 3
-    return (not t.overdue, order, t.due or date.max, t.period, t.row.get("number") or 0)
+def recommendation_row(cat: Catalog, item: dict[str, Any], text_limit: int = 220) -> tuple[list, list[Source]]:
+    cells = [ref_of(item), shorten(item.get("text"), text_limit), "; ".join(item["responsible"]) or None,
+             item["status_label"], due_text(item), history_text(item)]
+    return cells, item_sources(cat, item)
+
+
+def sort_key(item: dict[str, Any]) -> tuple:
+    status = item.get("status")
+    order = STATUS_ORDER.index(status) if status in STATUS_ORDER else 3
+    return (not item.get("overdue"), order, item.get("due_date") or "9999", item["report"].get("date_iso") or "",
+            item.get("number") or 0)
 
 
 def aggregate_sources(cat: Catalog, rows: list[dict[str, Any]]) -> list[Source]:
@@ -150,63 +105,35 @@ def aggregate_sources(cat: Catalog, rows: list[dict[str, Any]]) -> list[Source]:
     spans: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         key = (r["file"], r.get("locator") or "")
-        lo, hi = r.get("line_start") or 0, r.get("line_end") or r.get("line_start") or 0
+        lo = r.get("line_start") or 0
+        hi = r.get("line_end") or lo
         span = spans.setdefault(key, [lo, hi])
         span[0], span[1] = min(span[0], lo), max(span[1], hi)
     return [Source(f, cat.titles.get(f, f), loc, lo or None, hi or None) for (f, loc), (lo, hi) in spans.items()]
 
 
-def history_text(t: Thread, cat: Catalog) -> str:
-    steps = []
-    for r in t.rows():
-        period = cat.by_file.get(r["file"], {}).get("period") or r["file"]
-        if r.get("list_kind") == "nueva":
-            steps.append(f"{period}: nueva (n.° {r.get('number') or 's/n'})")
-        else:
-            steps.append(f"{period}: {r.get('status_raw') or status_label(r.get('status'))}")
-    for u in t.updates:
-        who = f" ({u['user']})" if u.get("user") else ""
-        comment = f": {shorten(u.get('comment'), 80)}" if u.get("comment") else ""
-        steps.append(f"app {str(u.get('at') or '')[:10]}{who}: {status_label(normalise_status(u.get('status')))}"
-                     f"{comment}")
-    return " → ".join(steps)
-
-
-def recommendation_row(t: Thread, cat: Catalog, text_limit: int = 220) -> tuple[list[str | None], list[Source]]:
-    r = t.row
-    ref = f"{t.period} n.° {r.get('number') or 's/n'}"
-    due = t.due.strftime("%d/%m/%Y") if t.due else None
-    if due and t.overdue:
-        due += " (vencida)"
-    cells = [ref, shorten(r.get("text"), text_limit), "; ".join(t.units) or None, status_label(t.status), due,
-             history_text(t, cat)]
-    sources = [source_of(x, cat.titles) for x in t.rows()]
-    return cells, sources
-
-
 # ---- related recommendations (objective briefs) -------------------------------------------
 
-def related(cat: Catalog, threads: list[Thread], texts: list[str], units: list[str],
-            limit: int = 6) -> list[Thread]:
+def related(items: list[dict[str, Any]], texts: list[str], units: list[str], limit: int = 6) -> list[dict]:
     """Recommendations that share distinctive words with an objective's titles and indicators,
     or name one of its responsible units; rare words weigh more than common ones."""
-    if not threads:
+    if not items:
         return []
-    docs = [_stems(" ".join(filter(None, (t.row.get("text"), t.row.get("accion_clave"))))) for t in threads]
+    docs = [_stems(" ".join(filter(None, (i.get("text"), i.get("accion_clave"))))) for i in items]
     df = Counter(s for d in docs for s in d)
     n = len(docs)
     target = _stems(" ".join(texts))
     wanted_units = {fold(u) for u in units if u}
     scored = []
-    for t, stems_ in zip(threads, docs, strict=True):
+    for item, stems_ in zip(items, docs, strict=True):
         shared = target & stems_
         score = sum(math.log((n + 1) / df[s]) for s in shared)
-        if wanted_units and wanted_units & {fold(u) for u in t.units}:
+        if wanted_units and wanted_units & {fold(u) for u in item["responsible"]}:
             score += 1.0
-        if len(shared) >= 2 and score >= 2.5:
-            scored.append((score, t))
+        if len(shared) >= 2 and score >= 3.0:
+            scored.append((score, item))
     scored.sort(key=lambda x: -x[0])
-    return [t for _, t in scored[:limit]]
+    return [i for _, i in scored[:limit]]
 
 
 def _stems(text: str) -> set[str]:
@@ -215,81 +142,84 @@ def _stems(text: str) -> set[str]:
 
 # ---- the recommendations brief --------------------------------------------------------------
 
-def recommendations_brief(cat: Catalog, today: date, updates_for: UpdatesFor | None = None,
+def recommendations_brief(cat: Catalog, today: date, updates_db: Path | None = None,
                           periodo: str | None = None, estado: str | None = None,
                           unidad: str | None = None) -> Brief:
-    threads = load_threads(cat, today, updates_for)
+    items = load_items(cat, today, updates_db)
     filters = []
-    if periodo:
+    if periodo and periodo.strip():
         key = fold(periodo)
-        threads = [t for t in threads if fold(t.period) == key]
-        filters.append(f"período {periodo}")
-    if estado:
-        wanted = normalise_status(estado)
-        threads = [t for t in threads if t.status == wanted or fold(status_label(t.status)).startswith(fold(estado))]
-        filters.append(f"estado {estado}")
-    if unidad:
+        items = [i for i in items if fold(i["report"].get("period") or "") == key]
+        filters.append(f"recomendaciones del informe {periodo.strip()}")
+    if estado and estado.strip():
+        wanted = tracker.normalise_status(estado)
+        items = [i for i in items if (i["status"] == wanted if wanted else
+                                      fold(i["status_label"]).startswith(fold(estado)))]
+        filters.append(f"estado {estado.strip()}")
+    if unidad and unidad.strip():
         key = fold(unidad)
-        threads = [t for t in threads if any(key in fold(u) for u in t.units)]
-        filters.append(f"unidad «{unidad}»")
-    threads.sort(key=sort_key)
-    periods = sorted({t.period for t in threads if t.period})
+        items = [i for i in items if any(key in fold(u) for u in i["responsible"])]
+        filters.append(f"unidad «{unidad.strip()}»")
+    items.sort(key=sort_key)
+    periods = sorted({e["report"].get("period") for i in items for e in i["printed"] if e["report"].get("period")})
     brief = Brief(
         kind="recomendaciones", title="Matriz de recomendaciones",
-        subtitle=f"Informes: {', '.join(periods) or 'sin dato'} · estado al {spanish_date(today)}",
+        subtitle=f"Informes: {', '.join(periods) or MISSING} · estado al {spanish_date(today)}",
         filename=safe_filename("brief", "recomendaciones", today.isoformat()),
     )
     if filters:
         brief.notes.append("Filtro: " + ", ".join(filters) + ".")
-    brief.notes.append("Cada recomendación aparece con su último estado: el que imprime el informe más reciente "
-                       "que la sigue o, si existe, la última actualización registrada en la aplicación. "
-                       "Vence al cierre del mes en que se cumple su plazo, contado desde la fecha del informe "
-                       "que la formuló.")
-    if not threads:
-        brief.sections.append(Section("Recomendaciones", [Text("sin dato: no hay recomendaciones que cumplan "
+    brief.notes.append("Cada recomendación aparece una vez, con su último estado: el del informe más reciente que "
+                       "la sigue o, si es posterior, la última actualización registrada en la aplicación. Vence al "
+                       "cierre del mes en que se cumple su plazo, contado desde la fecha del informe que la formula "
+                       "(o que la lista, si la formulación original no está en los documentos).")
+    if not items:
+        brief.sections.append(Section("Recomendaciones", [Text(f"{MISSING}: no hay recomendaciones que cumplan "
                                                                "el filtro en el índice.")]))
         return brief
-    sources = aggregate_sources(cat, [r for t in threads for r in t.rows()])
-    brief.sections.append(_status_section(threads, sources))
-    brief.sections.append(_units_section(threads, sources))
+    sources = aggregate_sources(cat, [e["source"] for i in items for e in i["printed"]])
+    brief.sections.append(_status_section(items, sources))
+    brief.sections.append(_units_section(items, sources))
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.1, 3.4, 2.2, 1.2, 1.1, 2.6])
-    for t in threads:
-        cells, srcs = recommendation_row(t, cat)
+                  widths=[1.2, 3.3, 2.1, 1.4, 1.1, 2.5])
+    for item in items:
+        cells, srcs = recommendation_row(cat, item)
         table.add(cells, srcs)
     brief.sections.append(Section("Recomendaciones, vencidas primero", [table]))
     return brief
 
 
-def _status_section(threads: list[Thread], sources: list[Source]) -> Section:
-    counts = Counter(t.status for t in threads)
-    overdue = sum(t.overdue for t in threads)
-    facts = Facts()
+def _status_section(items: list[dict], sources: list[Source]) -> Section:
+    counts = Counter(i["status"] for i in items)
     present = [s for s in STATUS_ORDER if counts.get(s)] + [s for s in counts if s not in STATUS_ORDER]
+    facts = Facts()
     for status in present:
         facts.add(status_label(status), str(counts[status]), sources)
-    facts.add("Total", str(len(threads)), sources)
-    facts.add("Vencidas (sin culminar)", str(overdue), sources)
+    facts.add("Total", str(len(items)), sources)
+    facts.add("Vencidas sin culminar", str(sum(bool(i.get("overdue")) for i in items)), sources)
     done = counts.get(DONE, 0)
-    facts.add("Ejecutadas o culminadas", f"{done} de {len(threads)} ({done / len(threads) * 100:.1f}%)", sources)
-    chart = Chart("Recomendaciones por estado", [status_label(s) for s in present],
+    facts.add("Ejecutadas o culminadas", f"{done} de {len(items)} ({done / len(items) * 100:.1f}%)", sources)
+    chart = Chart("Recomendaciones por estado actual", [status_label(s) for s in present],
                   [("Recomendaciones", [float(counts[s]) for s in present])], unit="", sources=sources)
     return Section("Resumen por estado", [facts, chart])
 
 
-def _units_section(threads: list[Thread], sources: list[Source]) -> Section:
+def _units_section(items: list[dict], sources: list[Source]) -> Section:
     per_unit: dict[str, Counter] = defaultdict(Counter)
-    for t in threads:
-        for unit in t.units or ["sin dato"]:
-            per_unit[unit][t.status] += 1
-            per_unit[unit]["vencidas"] += t.overdue
-    pending = lambda c: sum(v for k, v in c.items() if k not in (DONE, "vencidas"))  # noqa: E731
-    units = sorted(per_unit, key=lambda u: (-per_unit[u]["vencidas"], -pending(per_unit[u]), u))[:15]
+    for item in items:
+        for unit in item["responsible"] or [MISSING]:
+            per_unit[unit]["total"] += 1
+            per_unit[unit]["culminadas"] += item["status"] == DONE
+            per_unit[unit]["vencidas"] += bool(item.get("overdue"))
+    units = sorted(per_unit, key=lambda u: (-per_unit[u]["vencidas"],
+                                            -(per_unit[u]["total"] - per_unit[u]["culminadas"]), fold(u)))[:15]
     table = Table(["Unidad responsable", "Pendientes", "Culminadas", "Vencidas", "Total"],
                   widths=[5, 1.2, 1.2, 1.2, 1])
     for unit in units:
         c = per_unit[unit]
-        total = sum(v for k, v in c.items() if k != "vencidas")
-        table.add([unit, str(pending(c)), str(c.get(DONE, 0)), str(c["vencidas"]), str(total)], sources)
-    note = Text("Una recomendación a cargo de varias unidades cuenta para cada una.", style="note")
+        table.add([unit, str(c["total"] - c["culminadas"]), str(c["culminadas"]), str(c["vencidas"]),
+                   str(c["total"])], sources)
+    note = Text("Una recomendación a cargo de varias unidades cuenta para cada una"
+                + (f"; se muestran las 15 con más pendientes de {len(per_unit)}." if len(per_unit) > 15 else "."),
+                style="note")
     return Section("Por unidad responsable", [table, note])

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from knowledge.text import fold
 
 from .data import Catalog, child_prefix, metric_label, metric_unit, report_date, resolve_plan
 from .escape import shorten
-from .matrix import UpdatesFor, load_threads, recommendation_row, related, units_of
+from .matrix import load_items, recommendation_row, related, units_of
 from .model import (
     MISSING,
     Brief,
@@ -23,7 +24,6 @@ from .model import (
     Source,
     Table,
     Text,
-    fmt_number,
     fmt_value,
     safe_filename,
     source_of,
@@ -70,6 +70,9 @@ class Gather:
                          (plan, code))
         self.critical = q("select * from critical_actions where plan = ? and (owner = ? or owner like ?)"
                           " order by period, owner, line_start", (plan, code, like))
+        # periods whose report names critical actions at all: elsewhere "not critical" is unknown
+        self.critical_periods = {r["period"] for r in q(
+            "select distinct period from critical_actions where plan = ?", (plan,))}
         self.activities = q("select * from activities where plan = ? and owner = ?"
                             " order by avance_fisico is null, avance_fisico, aoi", (plan, code))
         parent = next((e["parent"] for e in self.entities if e.get("parent")), None)
@@ -79,6 +82,21 @@ class Gather:
 
     def src(self, row: dict[str, Any]) -> Source:
         return source_of(row, self.cat.titles)
+
+    def ruta_src(self, row: dict[str, Any]) -> Source:
+        """Where the priority was read (the ruta estratégica), when the extractor kept it apart."""
+        if row.get("ruta_line_start"):
+            return source_of({"file": row["file"], "locator": row.get("ruta_locator"),
+                              "line_start": row["ruta_line_start"], "line_end": row.get("ruta_line_end")},
+                             self.cat.titles)
+        return self.src(row)
+
+    def baseline_src(self, row: dict[str, Any]) -> Source | None:
+        if row.get("baseline_line_start"):
+            return source_of({"file": row["file"], "locator": row.get("baseline_locator"),
+                              "line_start": row["baseline_line_start"], "line_end": row.get("baseline_line_end")},
+                             self.cat.titles)
+        return None
 
     def periods(self) -> list[str]:
         periods = {m["period"] for m in self.measurements + self.child_measurements if m.get("period")}
@@ -92,7 +110,7 @@ class Gather:
 
 
 def objective_brief(cat: Catalog, code: str, plan_wanted: str | None, today: date,
-                    updates_for: UpdatesFor | None = None) -> Brief:
+                    updates_db: Path | None = None) -> Brief:
     plan, others, reason = resolve_plan(cat, code, plan_wanted)
     g = Gather(cat, code, plan)
     periods = g.periods()
@@ -114,7 +132,7 @@ def objective_brief(cat: Catalog, code: str, plan_wanted: str | None, today: dat
     if g.prefix and g.children:
         brief.sections.append(_children(g, periods))
     brief.sections.append(_critical(g, periods))
-    recs = _recommendations(g, today, updates_for)
+    recs = _recommendations(g, today, updates_db)
     if recs:
         brief.sections.append(recs)
     return brief
@@ -139,6 +157,10 @@ def _sheet(g: Gather) -> Section:
     for e in g.entities:
         if e.get("title") and _title_key(e["title"]) not in shown:
             shown[_title_key(e["title"])] = e["title"]
+    for e in g.entities:
+        for variant in units_of(e.get("title_variants")):
+            shown.setdefault(_title_key(variant), variant)
+            titles.setdefault(_title_key(variant), []).append(g.src(e))
     if not shown:
         facts.add("Denominación", None)
     for i, (key, text) in enumerate(shown.items()):
@@ -152,10 +174,14 @@ def _sheet(g: Gather) -> Section:
                        ("pgg", "Vinculación con la Política General de Gobierno")):
         rows = [e for e in g.entities if e.get(key) not in (None, "")]
         if rows or key == "priority":
-            facts.add(label, str(rows[0][key]) if rows else None, [g.src(rows[0])] if rows else [])
-    responsible = [e for e in g.entities if e.get("responsible")]
-    facts.add("Unidad(es) responsable(s)", "; ".join(units_of(responsible[0]["responsible"])) if responsible else None,
-              [g.src(responsible[0])] if responsible else [])
+            srcs = ([g.ruta_src(rows[0])] if key in ("priority", "pgg") else [g.src(rows[0])]) if rows else []
+            facts.add(label, str(rows[0][key]) if rows else None, srcs)
+    for key, label in (("responsible", "Unidad(es) responsable(s)"),
+                       ("responsible_direct", "Responsables directos"),
+                       ("responsible_subsidiary", "Responsables subsidiarios")):
+        rows = [e for e in g.entities if e.get(key)]
+        if rows or key == "responsible":
+            facts.add(label, "; ".join(units_of(rows[0][key])) if rows else None, [g.src(rows[0])] if rows else [])
     if g.prefix:
         codes = sorted({c["code"] for c in g.children})
         facts.add("Acciones estratégicas en el índice",
@@ -179,7 +205,8 @@ def _indicators(g: Gather) -> Section:
     by_code: dict[str, dict[str, Any]] = {}
     for ind in g.indicators:
         key = ind.get("code") or ind.get("name") or ""
-        by_code.setdefault(key, {"row": ind, "targets": {}, "sources": [g.src(ind)]})
+        by_code.setdefault(key, {"row": ind, "targets": {},
+                                 "sources": [x for x in (g.src(ind), g.baseline_src(ind)) if x]})
     for t in g.targets:
         key = t.get("indicator_code") or t.get("indicator_name") or ""
         entry = by_code.setdefault(key, {"row": {"code": t.get("indicator_code"), "name": t.get("indicator_name")},
@@ -247,6 +274,7 @@ def _progress(g: Gather, periods: list[str]) -> Section:
                                        f"para {g.plan}."))
         return section
     section.blocks.extend(_indicator_table(g))
+    section.blocks.extend(_document_notes(g))
     other = [m for m in g.measurements if m["metric"] not in INDICATOR_METRICS]
     if other:
         table = Table(["Período", "Concepto", "Valor"], widths=[1.6, 4.5, 1.4])
@@ -268,6 +296,7 @@ def _indicator_table(g: Gather) -> list[Table]:
         groups[key].setdefault(m["metric"], m)
     if not groups:
         return []
+    _merge_unnamed(groups)
     metrics = [x for x in INDICATOR_METRICS if any(x in row for row in groups.values())]
     table = Table(["Período", "Indicador", *[metric_label(x) for x in metrics]],
                   widths=[1.3, 3.6, *[1.1] * len(metrics)])
@@ -282,6 +311,30 @@ def _indicator_table(g: Gather) -> list[Table]:
         cells += [_measure_text(row[x]) if x in row else None for x in metrics]
         table.add(cells, _distinct([g.src(m) for m in row.values()]))
     return [table]
+
+
+def _document_notes(g: Gather) -> list[Text]:
+    """What a document printed instead of a value, when it is an explanation rather than "NC"."""
+    seen: dict[str, list[Source]] = {}
+    for m in g.measurements:
+        raw = (m.get("raw") or "").strip()
+        if m.get("value") is None and m["metric"] != "nivel" and len(raw) > 12:
+            seen.setdefault(raw, []).append(g.src(m))
+    return [Text(f"En lugar de un valor, el documento dice: «{shorten(raw, 400)}»", _distinct(srcs), style="note")
+            for raw, srcs in list(seen.items())[:3]]
+
+
+def _merge_unnamed(groups: dict[tuple, dict[str, dict]]) -> None:
+    """A level or avance stated in prose names no indicator; when the period has exactly one
+    named indicator, it is that indicator's row (each value keeps its own source)."""
+    for key in [k for k in groups if not k[2]]:
+        named = [k for k in groups if k[:2] == key[:2] and k[2]]
+        if len(named) == 1:
+            target = groups[named[0]]
+            for metric, row in groups[key].items():
+                target.setdefault(metric, row)
+            if all(metric in target and target[metric] is row for metric, row in groups[key].items()):
+                del groups[key]
 
 
 def _progress_chart(g: Gather, periods: list[str]) -> Chart | None:
@@ -343,7 +396,8 @@ def _children(g: Gather, periods: list[str]) -> Section:
         cells.append(f"{level['raw']} ({level.get('period')})" if level and level.get("raw") else None)
         if level:
             sources.append(g.src(level))
-        cells.append(", ".join(sorted(set(critical[code]), key=g.period_key)) or "no")
+        said = [p for p in measured_periods if p in g.critical_periods]
+        cells.append(", ".join(sorted(set(critical[code]), key=g.period_key)) or ("no" if said else None))
         table.add(cells, _distinct(sources))
     section.blocks.append(table)
     if measured_periods:
@@ -368,9 +422,13 @@ def _critical(g: Gather, periods: list[str]) -> Section:
             aois = ", ".join(units_of(c.get("aois"))) or None
             table.add([c["owner"], c.get("period"), pri, shorten(c.get("reason"), 520), aois], [g.src(c)])
         section.blocks.append(table)
+    elif [p for p in periods if p in g.critical_periods]:
+        said = [p for p in periods if p in g.critical_periods]
+        section.blocks.append(Text(f"{g.code} no figura entre las acciones críticas que señalan los informes "
+                                   f"de {', '.join(said)}."))
     elif periods:
-        section.blocks.append(Text(f"{g.code} no figura entre las acciones críticas de los informes del índice "
-                                   f"({', '.join(periods)})."))
+        section.blocks.append(Text(f"{MISSING}: los informes de {', '.join(periods)} no señalan acciones críticas "
+                                   "en el índice."))
     else:
         section.blocks.append(Text(f"{MISSING}: no hay informes de evaluación de {g.plan} en el índice."))
     if g.activities:
@@ -385,33 +443,30 @@ def _critical(g: Gather, periods: list[str]) -> Section:
     return section
 
 
-def _recommendations(g: Gather, today: date, updates_for: UpdatesFor | None) -> Section | None:
+def _recommendations(g: Gather, today: date, updates_db: Path | None) -> Section | None:
     files = [d["file"] for d in g.cat.documents if d["plan"] == g.plan]
     if not files:
         return None
-    threads = load_threads(g.cat, today, updates_for, files=files)
-    if not threads:
+    items = load_items(g.cat, today, updates_db, files=files)
+    if not items:
         return None
     texts = [e.get("title") or "" for e in g.entities + g.children]
     texts += [i.get("name") or "" for i in g.indicators]
     texts += [m.get("indicator_name") or "" for m in g.measurements]
     units = [u for e in g.entities for u in units_of(e.get("responsible"))]
-    found = related(g.cat, threads, texts, units)
+    found = related(items, texts, units)
     section = Section("Recomendaciones relacionadas")
     if not found:
         section.blocks.append(Text("Ninguna recomendación de los informes comparte términos distintivos con "
                                    f"{g.code}.", style="note"))
         return section
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.1, 3.4, 2.2, 1.2, 1.1, 2.4])
-    for t in found:
-        cells, sources = recommendation_row(t, g.cat, 200)
+                  widths=[1.2, 3.3, 2.1, 1.4, 1.1, 2.3])
+    for item in found:
+        cells, sources = recommendation_row(g.cat, item, 200)
         table.add(cells, sources)
     section.blocks.append(table)
     section.blocks.append(Text("Relación estimada por coincidencia de términos entre la recomendación y la "
                                "denominación o los indicadores del objetivo; los informes no las vinculan por código.",
                                style="note"))
     return section
-
-
-__all__ = ["objective_brief", "fmt_number"]

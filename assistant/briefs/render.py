@@ -62,6 +62,20 @@ STYLES = {
 }
 
 
+class CellParagraph(Paragraph):
+    """A table cell's Paragraph. Tables wrap each cell several times at the same width (to size
+    rows, to split across pages, to draw); the line breaking is done once per width."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab API
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 class Refs:
     """Numbers sources in order of first use; the same source always gets the same number."""
 
@@ -143,7 +157,7 @@ def _cell(value: str | None, style: str = "cell", width: float | None = None) ->
     if width is not None and "\n" not in value and len(value) < 90 and \
             stringWidth(value, st.fontName, st.fontSize) <= width - 2 * PAD:
         return value
-    return Paragraph(escape(value), st)
+    return CellParagraph(escape(value), st)
 
 
 def _plain_styles(rows: list[list], styles: list[str]) -> list:
@@ -244,10 +258,21 @@ def _sources(refs: Refs) -> list:
     return out
 
 
+def _fit(text: str, width: float, font: str, size: float) -> str:
+    """``text`` cut with "…" so that it fits ``width`` points (header lines are single lines)."""
+    text = " ".join(text.split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:max(0, int(len(text) * 0.95) - 1)]
+    return text.rstrip() + "…"
+
+
 def _numbered_canvas(brief: Brief, stamp: str):
     """A canvas that writes the header and "Página N de M" once the page count is known."""
-    title = brief.title if len(brief.title) <= 95 else brief.title[:94] + "…"
-    subtitle = brief.subtitle if len(brief.subtitle) <= 120 else brief.subtitle[:119] + "…"
+    stamp_w = stringWidth(stamp, "Helvetica", 7) + 14
+    title = _fit(brief.title, PAGE[0] - 2 * MARGIN - stamp_w, "Helvetica-Bold", 8)
+    subtitle = _fit(brief.subtitle, PAGE[0] - 2 * MARGIN, "Helvetica", 7)
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -275,7 +300,7 @@ def _numbered_canvas(brief: Brief, stamp: str):
             self.setFont("Helvetica", 7)
             self.setFillColor(colors.HexColor("#444444"))
             self.drawString(MARGIN, h - 1.45 * cm, subtitle)
-            self.drawRightString(w - MARGIN, h - 1.1 * cm, stamp)
+            self.drawRightString(w - MARGIN, h - 1.1 * cm, stamp)  # same font as the subtitle
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(MARGIN, h - 1.65 * cm, w - MARGIN, h - 1.65 * cm)

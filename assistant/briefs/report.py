@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .data import Catalog, metric_label, metric_unit, resolve_period
 from .escape import shorten
-from .matrix import (
-    DONE,
-    STATUS_ORDER,
-    UpdatesFor,
-    aggregate_sources,
-    load_threads,
-    status_label,
-    units_of,
-)
+from .matrix import DONE, STATUS_ORDER, aggregate_sources, current_text, load_items, status_label, units_of
 from .model import MISSING, Brief, Chart, Facts, Section, Source, Table, Text, fmt_number, safe_filename, source_of
 
 OBJECTIVE_METRICS = ("avance_tipo1", "avance_tipo2", "avance", "nivel", "aei_alto", "aei_medio", "aei_bajo",
@@ -28,7 +21,7 @@ LEVELS = ("aei_alto", "aei_medio", "aei_bajo")
 
 
 def report_brief(cat: Catalog, period_wanted: str | None, today: date,
-                 updates_for: UpdatesFor | None = None) -> Brief:
+                 updates_db: Path | None = None) -> Brief:
     docs = resolve_period(cat, period_wanted)
     period = docs[0]["period"]
     files = [d["file"] for d in docs]
@@ -42,7 +35,7 @@ def report_brief(cat: Catalog, period_wanted: str | None, today: date,
     titles = _entity_titles(cat, plan)
     brief = Brief(
         kind="informe", plan=plan, period=period,
-        title=f"Informe de evaluación {period}",
+        title=f"{(docs[0]['kind'] or 'informe')[:1].upper()}{(docs[0]['kind'] or 'informe')[1:]} {period}",
         subtitle=f"{docs[0]['title']} · {plan or MISSING} · período {period}",
         filename=safe_filename("brief", "informe", period),
     )
@@ -53,7 +46,7 @@ def report_brief(cat: Catalog, period_wanted: str | None, today: date,
         brief.sections.append(_objectives(cat, objectives, titles))
     brief.sections.append(_actions(cat, actions, titles))
     brief.sections.append(_critical(cat, critical, period))
-    brief.sections.append(_recommendations(cat, files, today, updates_for))
+    brief.sections.append(_recommendations(cat, files, today, updates_db))
     return brief
 
 
@@ -95,9 +88,10 @@ def _sheet(cat: Catalog, docs: list[dict], measurements: list[dict], critical: l
 
 
 def _pivot(rows: list[dict], metrics: tuple[str, ...]) -> tuple[dict[str, dict[str, dict]], list[str]]:
-    """owner → metric → first row, and the metrics that have at least one row."""
+    """owner → metric → first row, and the metrics that have at least one row. A row of the
+    period's own year (or without a year) wins over rows of earlier years of a series."""
     per: dict[str, dict[str, dict]] = defaultdict(dict)
-    for m in rows:
+    for m in sorted(rows, key=lambda m: not (m.get("year") is None or str(m["year"]) == str(m.get("period"))[:4])):
         if m["metric"] in metrics:
             per[m["owner"]].setdefault(m["metric"], m)
     present = [x for x in metrics if any(x in v for v in per.values())]
@@ -193,7 +187,7 @@ def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:
     return section
 
 
-def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: UpdatesFor | None) -> Section:
+def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Path | None) -> Section:
     section = Section("Recomendaciones")
     marks = ",".join("?" * len(files))
     rows = cat.rows(f"select * from recommendations where file in ({marks}) order by list_kind desc, line_start",
@@ -201,10 +195,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: U
     if not rows:
         section.blocks.append(Text(f"{MISSING}: el índice no tiene recomendaciones de este informe."))
         return section
-    current = {}
-    for t in load_threads(cat, today, updates_for):
-        for r in t.rows():
-            current[r["id"]] = t
+    by_row = {rid: item for item in load_items(cat, today, updates_db) for rid in item["index_ids"]}
     followed = [r for r in rows if r.get("list_kind") != "nueva"]
     new = [r for r in rows if r.get("list_kind") == "nueva"]
     if followed:
@@ -222,30 +213,33 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_for: U
                                     [("Recomendaciones", [float(counts[s]) for s in present])], unit="",
                                     sources=sources))
         table = Table(["N.°", "Recomendación", "Responsable", "Estado en el informe", "Estado actual"],
-                      widths=[0.6, 4.6, 2.4, 1.3, 1.6], caption="Recomendaciones en seguimiento")
+                      widths=[0.6, 4.4, 2.4, 1.3, 1.8], caption="Recomendaciones en seguimiento")
         for r in followed:
-            now = _current_status(current.get(r["id"]), r)
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       r.get("status_raw") or status_label(r.get("status")), now or "sin cambios posteriores"],
+                       r.get("status_raw") or status_label(r.get("status")), _current(by_row.get(r["id"]), r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     if new:
         table = Table(["N.°", "Recomendación nueva", "Responsable", "Plazo", "Estado actual"],
-                      widths=[0.6, 4.8, 2.6, 0.9, 1.6], caption="Recomendaciones que formula el informe")
+                      widths=[0.6, 4.6, 2.6, 0.9, 1.8], caption="Recomendaciones que formula el informe")
         for r in new:
-            now = _current_status(current.get(r["id"]), r)
             plazo = fmt_number(r.get("plazo_meses"))
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       f"{plazo} meses" if plazo else None, now or "sin seguimiento aún"],
+                       f"{plazo} meses" if plazo else None, _current(by_row.get(r["id"]), r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     return section
 
 
-def _current_status(thread: Any, row: dict) -> str | None:
-    """The status a later report or an app update gives this row; None when nothing came after."""
-    if thread is None or (thread.row["id"] == row["id"] and not thread.updates):
-        return None
-    return f"{status_label(thread.status)} ({'aplicación' if thread.updates else thread.period})"
+def _current(item: dict | None, row: dict) -> str:
+    """The status a later report or an app update gives this row's recommendation."""
+    if item is None:
+        return MISSING
+    own = next((e for e in item["printed"] if e["index_id"] == row["id"]), None)
+    since = (own or {}).get("report", {}).get("date_iso") or ""
+    later = [e for e in item["printed"] if e.get("status") and (e["report"].get("date_iso") or "") > since]
+    if item.get("status_source") == "actualizacion" or later:
+        return current_text(item)
+    return "sin seguimiento aún" if row.get("list_kind") == "nueva" else "sin cambios posteriores"

@@ -27,7 +27,8 @@ def read_password(args: argparse.Namespace) -> str:
     if env:
         return env
     if not sys.stdin.isatty():
-        raise AccountError("Sin terminal: pase la contraseña con --password-stdin o la variable PLANES_PASSWORD.")
+        raise AccountError("Sin terminal: pase la contraseña con --password-stdin "
+                           "o la variable PLANES_PASSWORD.")
     first = getpass.getpass("Contraseña: ")
     if first != getpass.getpass("Repita la contraseña: "):
         raise AccountError("Las contraseñas no coinciden.")

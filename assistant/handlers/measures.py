@@ -191,6 +191,13 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     return answer.cite(*chosen)
 
 
+def answer_code_year(ctx: Context) -> Answer | None:
+    """"¿Cuántos X en 2020 (AES 2.5)?": a code with yearly values and a year is a value question."""
+    if ctx.q.codes and ctx.q.years:
+        return answer_avance(ctx)
+    return None
+
+
 def answer_compare(ctx: Context) -> Answer | None:
     """Two figures of one action: avance PEI vs POI (gap in percentage points), or one metric
     across two periods."""
@@ -213,8 +220,14 @@ def answer_compare(ctx: Context) -> Answer | None:
         if not periods:
             return None
         period = report["period"] if report and report["period"] in periods else periods[-1]
-        a = next((r for r in rows if r["metric"] == asked[0] and r["period"] == period), None)
-        b = next((r for r in rows if r["metric"] == asked[1] and r["period"] == period), None)
+        year = next((y for y in ctx.q.years), None)
+
+        def pick(metric: str) -> dict | None:
+            options = [r for r in rows if r["metric"] == metric and r["period"] == period
+                       and (year is None or r["year"] in (None, year))]
+            return next((r for r in options if r["value"] is not None), options[0] if options else None)
+
+        a, b = pick(asked[0]), pick(asked[1])
         if not a or not b:
             return None
         la, lb = METRIC_LABELS.get(a["metric"], a["metric"]), METRIC_LABELS.get(b["metric"], b["metric"])

@@ -16,21 +16,41 @@ from .plan_facts import find_indicators, target_plan
 
 def answer_methodology(ctx: Context) -> Answer | None:
     q = ctx.q
-    if q.has("formula", "ficha tecnica", "como se calcula") and any(c.startswith("I") for c in q.codes):
-        return _indicator_formula(ctx)
+    asks_formula = q.has("formula", "ficha tecnica", "como se calcula")
+    if asks_formula and (any(c.startswith("I") for c in q.codes) or q.has("indicador", "indice", "ficha")
+                         or (q.codes and not q.has("avance"))):
+        found = _indicator_formula(ctx)
+        if found is not None:
+            return found
     if q.has("por que") and any(c.startswith(("AEI", "OEI")) for c in q.codes):
         return _why(ctx)
-    if q.has("formula", "como se calcula"):
+    if asks_formula and q.has("avance", "sentido", "ascendente", "descendente", "permisible"):
         return _formula_table(ctx)
-    return None
+    return _from_passages(ctx)
+
+
+def _from_passages(ctx: Context) -> Answer | None:
+    """Methodological statements are prose: the best passage of the report or plan asked about."""
+    from ..fallback import passage_answer
+
+    doc = ctx.resolver.report_for(ctx.q)
+    plan = ctx.resolver.plan_for_hint(ctx.q)
+    files = [doc["file"]] if doc else ([d["file"] for d in ctx.resolver.documents if d["plan"] == plan] if plan
+                                        else None)
+    answer = passage_answer(ctx.store, ctx.q.raw, files, intent="methodology")
+    return answer if answer.found else None
 
 
 def _indicator_formula(ctx: Context) -> Answer | None:
-    codes = [c for c in ctx.q.codes if c.startswith("I")]
+    codes = [c for c in ctx.q.codes if c.startswith("I")] or [c for c in ctx.q.codes]
     plan, _ = target_plan(ctx, codes)
+    if plan is None:
+        plan = ctx.resolver.plan_for_hint(ctx.q)
     indicators = find_indicators(ctx, plan)
     if not indicators:
-        return not_found(f"El indicador {codes[0]} no figura en los documentos.", "methodology", ctx.entities())
+        if any(c.startswith("I") for c in codes):
+            return not_found(f"El indicador {codes[0]} no figura en los documentos.", "methodology", ctx.entities())
+        return None
     with_formula = [i for i in indicators if i.get("formula")]
     if not with_formula:
         i = indicators[0]

@@ -84,7 +84,10 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
             if scored[0][0] > 0.3 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 0.1:
                 return [scored[0][1]]
         return owned
-    matches = r.match_indicators(q, plan)
+    owner_prefix = "AEI" if re.search(r"\b(accion|aei)\b", q.text) else (
+        "OEI" if re.search(r"\b(objetivo|oei)\b", q.text) and plan and "PEI" in plan else None)
+    matches = r.match_indicators(q, plan, owner_prefix) if owner_prefix else []
+    matches = matches or r.match_indicators(q, plan)
     if not matches:
         return []
     best = matches[0].score
@@ -99,6 +102,8 @@ def _plan_phrase(plan: str | None) -> str:
 
 def answer_target(ctx: Context) -> Answer | None:
     q = ctx.q
+    if ctx.resolver.report_for(q) and not ctx.resolver.plan_for_hint(q):
+        return None  # "la meta" of an evaluation report is its logro esperado: the avance handler says it
     codes = entity_codes(ctx) or [c for c in q.codes if c.startswith("I")]
     plan, others = target_plan(ctx, codes)
     if plan is None and not codes:
@@ -201,6 +206,8 @@ def answer_indicator(ctx: Context) -> Answer | None:
         item = f"{i['code'] + ' ' if i.get('code') else ''}«{i['name']}»"
         if i.get("formula"):
             item += f"; fórmula: {i['formula']}"
+        if i.get("fuente"):
+            item += f"; fuente: {i['fuente']}"
         items.append(item)
     text = f"{head} se mide con: " + "; ".join(items) + "."
     if others:
@@ -254,7 +261,16 @@ def answer_priority(ctx: Context) -> Answer | None:
         return not_found(f"{code} no figura{_plan_phrase(plan)}.", "priority", ctx.entities())
     children = [e for e in ctx.resolver.entities if e.get("parent") == code and e["plan"] == entity["plan"]]
     wanted = re.search(r"prioridad\s*(?:n[°o.]?\s*)?(\d{1,2})\b", q.text)
-    if children and (wanted or code.startswith(("OEI", "OES")) and "accion" in q.text):
+    pgg_filter = re.search(r"\bno priorizad", q.text)
+    if children and pgg_filter:
+        chosen = [c for c in children if "no prioriz" in fold(c.get("pgg") or "")]
+        text = (f"En la ruta estratégica del {entity['plan']}, las acciones de {code} sin vinculación priorizada "
+                f"con la PGG («No priorizado») son: " + (", ".join(c["code"] for c in chosen) or "ninguna") + ".")
+        answer = Answer(text, intent="priority", entities=ctx.entities(plan=entity["plan"], code=code),
+                        columns=["AEI", "Prioridad", "Vinculación PGG"],
+                        rows=[[c["code"], c.get("priority"), c.get("pgg") or "sin dato"] for c in children])
+        return answer.cite(*[_ruta(c) for c in (chosen or children)[:6]])
+    if children and (wanted or code.startswith(("OEI", "OES")) and re.search(r"\b(accion|acciones|aei)\b", q.text)):
         ranked = sorted((c for c in children if c.get("priority") is not None), key=lambda c: c["priority"])
         if wanted:
             ranked = [c for c in ranked if c["priority"] == int(wanted.group(1))] or ranked

@@ -10,6 +10,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from knowledge.stemming import STOPWORDS, stem, tokens
+from knowledge.store import excerpt
 from knowledge.text import fold
 
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
@@ -80,15 +81,21 @@ def answer_critical(ctx: Context) -> Answer | None:
         r = rows[0]
         figures = "; ".join(f"{f.get('context', '')}: {f.get('raw')}" for f in _loads(r["figures"]) if isinstance(f, dict))
         aois = ", ".join(_loads(r["aois"]))
-        answer_text = (f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'}) figura como acción "
-                       f"crítica en el informe de {period}. Motivo: {r['reason']}")
+        block = excerpt(ctx.store, r["file"], r["line_start"], r["line_end"], limit=1500)
+        answer_text = (f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'}; objetivo "
+                       f"{'priorizado' if r['priorizado'] else 'no priorizado'}) figura como acción "
+                       f"crítica en el informe de {period}. Motivo: {block or r['reason']}")
         if figures:
             answer_text += f" Cifras citadas: {figures}."
         if aois:
             answer_text += f" Actividades operativas analizadas: {aois}."
     else:
-        which = " no priorizados" if NOT_PRIORITISED.search(text) else ""
-        answer_text = (f"El informe de {period} identifica {len(rows)} acciones críticas{which}: "
+        which = " no priorizadas" if NOT_PRIORITISED.search(text) else ""
+        every = ctx.store.rows("select priorizado from critical_actions where file = ?", (doc["file"],))
+        yes = sum(1 for x in every if x["priorizado"])
+        answer_text = (f"El informe de {period} identifica {len(every)} acciones críticas ({yes} de objetivos "
+                       f"priorizados y {len(every) - yes} de objetivos no priorizados). ")
+        answer_text += (f"Acciones críticas{which}: "
                        + ", ".join(f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'})"
                                    for r in rows) + ".")
     answer = Answer(answer_text, intent="critical", entities=ctx.entities(period=doc["period"]),
@@ -169,6 +176,12 @@ def answer_activity(ctx: Context) -> Answer | None:
     if q.aois:
         rows = ctx.store.rows(f"select * from activities where aoi in ({','.join('?' * len(q.aois))}) order by id",
                               tuple(q.aois))
+        asked = ctx.resolver.report_for(q)
+        if asked and q.years and not [r for r in rows if r["file"] == asked["file"]]:
+            return not_found(f"El informe de {describe_period(asked['period'])} no reporta el avance físico de "
+                             f"{', '.join(q.aois)}." + (" Sí figura en: " + ", ".join(
+                                 describe_period(r["period"]) for r in rows) + "." if rows else ""), "activity",
+                             ctx.entities(period=asked["period"]))
         if not rows:
             crit = ctx.store.rows("select * from critical_actions where " +
                                   " or ".join("aois like ?" for _ in q.aois), tuple(f"%{a}%" for a in q.aois))
@@ -222,7 +235,14 @@ def answer_activity(ctx: Context) -> Answer | None:
                     rows=[[r["aoi"], r["description"], r["avance_fisico"], r["period"]] for r in rows] or None)
     if len(averages) > 1 and len({a["value"] for a in averages}) > 1:
         answer.text += " Atención: el informe da cifras distintas en dos lugares; se muestran ambas con su fuente."
-    return answer.cite(*averages, *rows)
+    crit = ctx.store.rows("select * from critical_actions where owner = ?" + (" and file = ?" if doc else ""),
+                          (code, doc["file"]) if doc else (code,))
+    if crit:
+        c = crit[0]
+        answer.text += (f" {code} figura como acción crítica ({'objetivo priorizado' if c['priorizado'] else 'objetivo no priorizado'})"
+                        f" en el informe de {describe_period(c['period'])}: "
+                        f"{excerpt(ctx.store, c['file'], c['line_start'], c['line_end'], limit=1200)}")
+    return answer.cite(*averages, *rows, *crit[:1])
 
 
 # ---- counts stated in prose ----------------------------------------------------------------------
@@ -249,6 +269,34 @@ def _overlap(words: list[str], text: str) -> float:
         elif any(fuzz.ratio(w, h) >= 85 for h in have if len(h) > 3):
             score += 0.8
     return score / max(len(words), 1)
+
+
+def answer_level_count(ctx: Context) -> Answer | None:
+    """"¿Cuántas AEI del OEI.05 quedaron en nivel bajo en 2024?": the report's counts per level."""
+    level = next((w for w in LEVEL_WORDS if re.search(
+        rf"\b(nivel|desempeno|avance|cumplimiento)( de (avance|cumplimiento|desempeno|implementacion))? {w}s?\b",
+        ctx.q.text)), None)
+    owners = [c for c in ctx.q.codes if c.startswith("OEI")]
+    if not level:
+        return None
+    doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
+    if doc is None:
+        return None
+    sql = "select * from measurements where file = ? and metric = ?"
+    params: list[Any] = [doc["file"], f"aei_{level}"]
+    if owners:
+        sql += f" and owner in ({','.join('?' * len(owners))})"
+        params += owners
+    rows = ctx.store.rows(sql + " order by owner", tuple(params))
+    if not rows:
+        return None
+    total = sum(r["value"] or 0 for r in rows)
+    scope = ", ".join(owners) if owners else "todos los OEI"
+    answer = Answer(f"En el informe de {describe_period(doc['period'])}, acciones estratégicas con nivel {level} "
+                    f"({scope}): {fmt(total)}. " + "; ".join(f"{r['owner']}: {fmt(r['value'], r['raw'])}" for r in rows)
+                    + ".", intent="count", entities=ctx.entities(period=doc["period"]),
+                    columns=["OEI", f"AEI con nivel {level}"], rows=[[r["owner"], r["value"]] for r in rows])
+    return answer.cite(*rows[:6])
 
 
 def answer_count_statement(ctx: Context) -> Answer | None:
@@ -357,7 +405,9 @@ def answer_ranking(ctx: Context) -> Answer | None:
 def answer_measure_list(ctx: Context) -> Answer | None:
     q = ctx.q
     text = q.text
-    level = next((w for w in LEVEL_WORDS if re.search(rf"\b(desempeno|nivel|avance)\s+{w}\b|\b{w}s?\b", text)), None)
+    level = next((w for w in LEVEL_WORDS if re.search(
+        rf"\b(desempeno|nivel|avance|cumplimiento)( de (avance|cumplimiento|desempeno|implementacion))?\s+{w}s?\b",
+        text)), None)
     non_value = re.search(r"\b(nc|nd)\b", text)
     if not level and not non_value:
         return None

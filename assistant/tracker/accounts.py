@@ -79,8 +79,8 @@ def add_user(db: Path, name: str, password: str, role: str = "editor") -> User:
         if conn.execute("select 1 from users where name = ?", (name,)).fetchone():
             raise AccountError(f"Ya existe el usuario «{name}».")
         now = _now()
-        conn.execute("insert into users (name, role, password_hash, created_at, updated_at) values (?, ?, ?, ?, ?)",
-                     (name, role, hashed, now, now))
+        conn.execute("insert into users (name, role, password_hash, created_at, updated_at)"
+                     " values (?, ?, ?, ?, ?)", (name, role, hashed, now, now))
     return User(name, role, True, 0)
 
 

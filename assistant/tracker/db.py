@@ -50,7 +50,7 @@ create table if not exists status_updates (
 );
 create unique index if not exists status_updates_idempotency
     on status_updates(user_name, idempotency_key) where idempotency_key is not null;
-create index if not exists status_updates_rec on status_updates(rec_key);
+create index if not exists status_updates_rec on status_updates(rec_key, text_key);
 create index if not exists status_updates_text on status_updates(text_key);
 create table if not exists signin_failures (key text not null, at real not null);
 create index if not exists signin_failures_key on signin_failures(key, at);

@@ -14,6 +14,8 @@ COLUMNS = ("id", "informe", "período", "lista", "número", "aspecto", "recomend
            "plazo (meses)", "vencimiento", "vencida", "estado", "origen del estado", "última actualización",
            "actualizado por", "comentario", "archivo", "líneas")
 
+ORIGINS = {"actualizacion": "actualización en la aplicación", "informe": "informe"}
+
 
 def safe_cell(value: Any) -> str:
     """The cell as text, with a leading apostrophe when a spreadsheet would read it as a formula
@@ -30,11 +32,12 @@ def _row(item: dict[str, Any]) -> list[Any]:
     if isinstance(plazo, float) and plazo.is_integer():
         plazo = int(plazo)
     source = item["source"]
-    origin = {"actualizacion": "actualización en la aplicación", "informe": "informe"}.get(item["status_source"], "")
+    origin = ORIGINS.get(item["status_source"], "")
     return [item["key"], item["report"]["title"], item["report"]["period"], item["list_kind"], item["number"],
             item["aspecto"], item["text"], "; ".join(item["responsible"]), plazo, item["due_date"],
             "sí" if item["overdue"] else "no", item["status_label"], origin, update.get("when"),
-            update.get("user"), _comment(item), source["file"], f"{source['line_start']}-{source['line_end']}"]
+            update.get("user"), _comment(item), source["file"],
+            f"{source['line_start']}-{source['line_end']}"]
 
 
 def _comment(item: dict[str, Any]) -> str:

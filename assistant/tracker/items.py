@@ -199,7 +199,8 @@ def _source(row: dict[str, Any]) -> dict[str, Any]:
             "locator": row.get("locator")}
 
 
-def _item(root: dict[str, Any], follow: list[tuple[dict, float | None]], docs: dict[str, dict]) -> dict[str, Any]:
+def _item(root: dict[str, Any], follow: list[tuple[dict, float | None]],
+          docs: dict[str, dict]) -> dict[str, Any]:
     printed = [_printed(root, docs, None)]
     printed += sorted((_printed(r, docs, c) for r, c in follow),
                       key=lambda e: (e["date"] or "", e["report"]["file"], e["source"]["line_start"] or 0))
@@ -248,7 +249,8 @@ def _assign_keys(items: list[dict[str, Any]]) -> None:
 
 # ---- app updates ----------------------------------------------------------------------------------
 
-def resolve(rec_key: str, text_key: str, by_key: dict[str, dict], by_text: dict[str, list[dict]]) -> dict | None:
+def resolve(rec_key: str, text_key: str, by_key: dict[str, dict],
+            by_text: dict[str, list[dict]]) -> dict | None:
     """The item an update belongs to: same key and text; else the only item with that text (its
     number changed); else the same key (its text was cleaned differently); else none."""
     item = by_key.get(rec_key)
@@ -297,7 +299,8 @@ def _current_status(item: dict[str, Any]) -> None:
     dated after the update — a newer report ingested later — wins over it."""
     update, printed_date = item["last_update"], item["printed_status_date"]
     if update and (item["printed_status"] is None or printed_date is None or update["date"] >= printed_date):
-        item["status"], item["status_source"], item["status_date"] = update["status"], "actualizacion", update["date"]
+        item["status"], item["status_date"] = update["status"], update["date"]
+        item["status_source"] = "actualizacion"
     else:
         item["status"], item["status_date"] = item["printed_status"], printed_date
         item["status_source"] = "informe" if item["printed_status"] else None
@@ -310,7 +313,8 @@ def item_updates(item: dict, items: list[dict], updates_db: Path, zone: ZoneInfo
     rows = connect(updates_db).execute(
         "select * from status_updates where rec_key = ? or text_key = ? order by id",
         (item["key"], item["text_key"])).fetchall()
-    return [update_dict(r, zone) for r in rows if resolve(r["rec_key"], r["text_key"], by_key, by_text) is item]
+    mine = [r for r in rows if resolve(r["rec_key"], r["text_key"], by_key, by_text) is item]
+    return [update_dict(r, zone) for r in mine]
 
 
 def history(item: dict, updates: list[dict]) -> list[dict]:

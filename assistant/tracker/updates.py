@@ -28,7 +28,8 @@ def clean_status(value: Any) -> str:
 def clean_comment(value: Any) -> str:
     comment = _CONTROL_RE.sub("", value).strip() if isinstance(value, str) else ""
     if not comment:
-        raise UserError("Escriba un comentario que explique el cambio de estado.", "comentario_requerido", 422)
+        raise UserError("Escriba un comentario que explique el cambio de estado.",
+                        "comentario_requerido", 422)
     if len(comment) > MAX_COMMENT:
         raise UserError(f"El comentario es demasiado largo (máximo {MAX_COMMENT} caracteres).",
                         "comentario_muy_largo", 422)
@@ -67,8 +68,8 @@ def record_update(db: Path, item: dict[str, Any], status: Any, comment: Any, use
             "insert into status_updates (rec_key, text_key, report_kind, report_period, list_kind, number,"
             " rec_text, status, comment, user_name, created_at, idempotency_key, request_hash)"
             " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item["key"], item["text_key"], report["kind"], report["period"], item["list_kind"], item["number"],
-             item["text"][:1000], status, comment, user, datetime.now(UTC).isoformat(timespec="microseconds"),
+            (item["key"], item["text_key"], report["kind"], report["period"], item["list_kind"],
+             item["number"],              item["text"][:1000], status, comment, user, datetime.now(UTC).isoformat(timespec="microseconds"),
              idempotency_key, digest))
         row = conn.execute("select * from status_updates where id = ?", (cur.lastrowid,)).fetchone()
     return update_dict(row), True

@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .api import api
     from .auth import auth
+    from .briefs import briefs
     from .pages import pages
     from .security import init_security, wants_json
     from .tracker import tracker
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(auth)
     app.register_blueprint(tracker)
+    app.register_blueprint(briefs)
 
     @app.errorhandler(UserError)
     def user_error(exc: UserError):

@@ -17,7 +17,8 @@ WRONG = "Usuario o contraseña incorrectos."
 
 def _attempt(name: str, password: str):
     config = current_app.config
-    return authenticate(Path(config["PLANES_UPDATES_DB"]), name, password, request.remote_addr or "desconocido",
+    client = request.remote_addr or "desconocido"
+    return authenticate(Path(config["PLANES_UPDATES_DB"]), name, password, client,
                         config.get("PLANES_SIGNIN_MAX", MAX_PER_ACCOUNT),
                         config.get("PLANES_SIGNIN_MAX_CLIENT", MAX_PER_CLIENT),
                         config.get("PLANES_SIGNIN_WINDOW", WINDOW_SECONDS))
@@ -78,7 +79,8 @@ def session_post():
     try:
         user = _attempt(body["username"], body["password"])
     except TooManyAttempts as exc:
-        response = jsonify({"error": {"code": "demasiados_intentos", "message": _wait_message(exc.retry_after)}})
+        message = _wait_message(exc.retry_after)
+        response = jsonify({"error": {"code": "demasiados_intentos", "message": message}})
         response.headers["Retry-After"] = str(exc.retry_after)
         return response, 429
     if user is None:

@@ -41,14 +41,15 @@ def _flag(value: str | None, default: bool) -> bool:
 def init_security(app: Flask) -> None:
     dev = is_development(app)
     _secret_key(app, dev)
-    app.config.setdefault("SESSION_COOKIE_NAME", "planes_sesion")
+    if app.config.get("SESSION_COOKIE_NAME") in (None, "session"):  # Flask's default name says nothing
+        app.config["SESSION_COOKIE_NAME"] = "planes_sesion"
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
     # Secure cookies need HTTPS; plain-HTTP development keeps them off (PLANES_COOKIE_SECURE overrides).
-    app.config.setdefault("SESSION_COOKIE_SECURE", _flag(os.environ.get("PLANES_COOKIE_SECURE"), not dev))
+    app.config["SESSION_COOKIE_SECURE"] = _flag(os.environ.get("PLANES_COOKIE_SECURE"), not dev)
     app.config.setdefault("PLANES_PUBLIC_READ", _flag(os.environ.get("PLANES_PUBLIC_READ"), True))
     app.config.setdefault("PLANES_TZ", os.environ.get("PLANES_TZ", "America/Lima"))
     app.extensions.setdefault("csrf_exempt", set(CSRF_EXEMPT))

@@ -8,7 +8,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..errors import UserError
 from ..tracker import items as model
@@ -88,8 +99,8 @@ def _source_url(source: dict) -> str:
 # ---- JSON shapes ----------------------------------------------------------------------------------------
 
 SUMMARY_FIELDS = ("report", "list_kind", "number", "aspecto", "text", "accion_clave", "responsible",
-                  "plazo_meses", "due_date", "due_basis", "overdue", "status", "status_label", "status_source",
-                  "status_date", "last_update", "updates_count")
+                  "plazo_meses", "due_date", "due_basis", "overdue", "status", "status_label",
+                  "status_source", "status_date", "last_update", "updates_count")
 
 
 def summary(item: dict) -> dict[str, Any]:
@@ -149,11 +160,12 @@ def detail(key: str):
     if item is None:
         abort(404)
     if item["key"] != key:
-        return redirect(url_for("tracker.detail", key=item["key"]), 301)
+        return redirect(url_for("tracker.detail", key=item["key"]))  # not 301: index ids change
     return _detail_page(item, items)
 
 
-def _detail_page(item: dict, items: list[dict], error: str | None = None, form: dict | None = None, status=200):
+def _detail_page(item: dict, items: list[dict], error: str | None = None, form: dict | None = None,
+                 status: int = 200):
     return render_template("recommendation.html", item=item, events=_events(item, items), error=error,
                            form=form or {}, statuses=model.facets(items)["statuses"][:-1],
                            idempotency=secrets.token_urlsafe(18), source_url=_source_url), status
@@ -170,8 +182,9 @@ def update_form(key: str):
     if not user.can_edit:
         return _detail_page(item, items, "Su cuenta no tiene permiso para actualizar estados.", status=403)
     try:
-        _, created = record_update(_updates_db(), item, request.form.get("estado"), request.form.get("comentario"),
-                                   user.name, request.form.get("idempotencia"))
+        form = request.form
+        _, created = record_update(_updates_db(), item, form.get("estado"), form.get("comentario"), user.name,
+                                   form.get("idempotencia"))
     except UserError as exc:
         return _detail_page(item, items, exc.message, dict(request.form), exc.status)
     flash("Estado actualizado." if created else "Esta actualización ya estaba registrada.")

@@ -11,7 +11,7 @@ from importlib import import_module
 from ..document import Document
 from ..records import Records, empty_records, merge
 
-MODULES = ("evaluation_measures", "evaluation_followup", "pei", "pesem", "sector_plan")
+MODULES = ("evaluation_measures", "evaluation_followup", "claims", "pei", "pesem", "sector_plan")
 
 
 def extract_all(doc: Document, errors: list[str] | None = None) -> Records:

@@ -31,17 +31,39 @@ TOPIC_LEVEL = "acciones_por_nivel"
 TOPIC_TOTAL = "acciones_total"
 
 _WORD_NUMBERS = {
-    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "un": 1,
+    "una": 1,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
 }
 # "21 acciones", "doce (12) acciones", "1 acción" (folded text)
 _COUNT_RE = re.compile(
     r"(?<![\d.,])(\d{1,4}|(?:" + "|".join(_WORD_NUMBERS) + r")(?:\s*\(\d{1,4}\))?)\s+acci(?:on|ones)\b"
 )
-_TOTAL_HINT_RE = re.compile(r"(?:\b(?:las|los|de|total de|cuenta con|mediante|considerandose un total de)\s+)$")
+_TOTAL_HINT_RE = re.compile(
+    r"(?:\b(?:las|los|de|total de|cuenta con|mediante|considerandose un total de)\s+)$"
+)
 _LEVEL_RES = (
-    ("no medible", re.compile(r"no (?:puede|pueden) medirse|no corresponde su medicion|no (?:es|son) medibles?"
-                              r"|sin medicion")),
+    (
+        "no medible",
+        re.compile(
+            r"no (?:puede|pueden) medirse|no corresponde su medicion|no (?:es|son) medibles?"
+            r"|sin medicion"
+        ),
+    ),
     ("alto", re.compile(r"\b(?:alto|alta)\b|igual o superior|igual o mayor|mayor o igual")),
     ("medio", re.compile(r"\b(?:medio|media)\b|\bentre\s+\d")),
     ("bajo", re.compile(r"\b(?:bajo|baja)\b|por debajo|menor(?:es)? al?\b|inferior(?:es)? al?\b")),
@@ -56,7 +78,9 @@ def extract(doc: Document) -> Records:
     return {"statements": claims_from_lines(doc.file, doc.kind, doc.plan, doc.period, doc.lines)}
 
 
-def claims_from_lines(file: str, kind: str, plan: str | None, period: str | None, lines: list[str]) -> list[Row]:
+def claims_from_lines(
+    file: str, kind: str, plan: str | None, period: str | None, lines: list[str]
+) -> list[Row]:
     """The claims of one report given its lines (the audit calls this when the index has none)."""
     if kind not in KINDS:
         return []
@@ -101,8 +125,16 @@ def _heading_code(text: str) -> str | None:
     return leading_code(_OBJECTIVE_PREFIX_RE.sub("", text, count=1))
 
 
-def _line_claims(file: str, plan: str | None, period: str | None, owner: str | None, section: str,
-                 n: int, text: str, group: int) -> list[Row]:
+def _line_claims(
+    file: str,
+    plan: str | None,
+    period: str | None,
+    owner: str | None,
+    section: str,
+    n: int,
+    text: str,
+    group: int,
+) -> list[Row]:
     rows = []
     for clause in _CLAUSE_SPLIT_RE.split(text):
         folded = fold(clause)
@@ -113,7 +145,7 @@ def _line_claims(file: str, plan: str | None, period: str | None, owner: str | N
         count = _count(count_raw)
         if count is None:
             continue
-        after = folded[m.end():]
+        after = folded[m.end() :]
         level = next((name for name, rx in _LEVEL_RES if rx.search(after)), None)
         if level is None:
             if not _TOTAL_HINT_RE.search(folded[: m.start()]):
@@ -121,9 +153,21 @@ def _line_claims(file: str, plan: str | None, period: str | None, owner: str | N
             topic, label = TOPIC_TOTAL, "total"
         else:
             topic, label = TOPIC_LEVEL, level
-        rows.append({"plan": plan, "period": period, "owner": owner, "topic": topic, "value": count,
-                     "raw": f"{label}|{count_raw}|{group}", "sentence": clause.strip(), "file": file,
-                     "line_start": n, "line_end": n, "locator": section})
+        rows.append(
+            {
+                "plan": plan,
+                "period": period,
+                "owner": owner,
+                "topic": topic,
+                "value": count,
+                "raw": f"{label}|{count_raw}|{group}",
+                "sentence": clause.strip(),
+                "file": file,
+                "line_start": n,
+                "line_end": n,
+                "locator": section,
+            }
+        )
     return rows
 
 

@@ -121,9 +121,8 @@
     return box;
   }
 
-  function renderAnswer(data, focus) {
+  function renderAnswer(data) {
     const msg = el("article", "msg answer");
-    msg.tabIndex = -1;
     msg.appendChild(el("h2", "sr-only", "Respuesta"));
     if (data.error) {
       msg.classList.add("failed");
@@ -159,7 +158,6 @@
       msg.appendChild(chips);
     }
     log.appendChild(msg);
-    if (focus) msg.focus({ preventScroll: true });
     msg.scrollIntoView({ block: "nearest" });
   }
 
@@ -199,13 +197,14 @@
       data = { error: { message: "No se pudo contactar al servicio. Intente nuevamente." } };
     }
     if (data && data.conversation_id) state.conversationId = data.conversation_id;
-    renderAnswer(data || {}, true);
+    renderAnswer(data || {});
     state.turns.push({ q, data });
     save();
     status.textContent = data && data.error ? "" : "Respuesta recibida.";
     log.setAttribute("aria-busy", "false");
     button.disabled = false;
     busy = false;
+    box.focus();  // the answer is announced by the live region; the box is ready for a follow-up
   }
 
   form.addEventListener("submit", (ev) => { ev.preventDefault(); ask(box.value); });
@@ -223,7 +222,7 @@
     b.addEventListener("click", () => ask(b.dataset.question));
   });
 
-  state.turns.forEach((t) => { renderQuestion(t.q); renderAnswer(t.data || {}, false); });
+  state.turns.forEach((t) => { renderQuestion(t.q); renderAnswer(t.data || {}); });
   const asked = new URLSearchParams(window.location.search).get("pregunta");
   if (asked) {
     window.history.replaceState(null, "", window.location.pathname);
