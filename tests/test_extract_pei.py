@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -173,9 +172,3 @@ def test_next_edition_same_shape(doc):
     assert _target(shifted, "IAEI.03.01.01", 2028)["value"] == 47.5
     assert _target(shifted, "IAEI.03.01.01", 2028)["line_end"] == 1285
     assert _entity(shifted, "AEI.08.01")["ruta_line_start"] == 1090
-
-
-def test_fast(doc):
-    start = time.perf_counter()
-    pei.extract(doc)
-    assert time.perf_counter() - start < 0.2
