@@ -19,11 +19,17 @@ from knowledge.store import Store, locator
 from knowledge.text import fold
 
 from .answer import Answer
-from .resolve import QUESTION_WORDS
 
 MIN_COVERAGE = 0.5
 # Connective words of a question that no answer needs to repeat.
-FILLER = frozenset(["respecto", "considerando", "teniendo", "cuenta", "acerca", "relacion", "referente", "mencionado", "indica", "dice", "hay", "puedes", "podria", "quiero", "saber", "explica", "explicame"])
+# Words of a question that no answering passage needs to repeat: connectives, interrogatives and
+# the words that only name which document is meant (the search is already limited to it).
+FILLER = frozenset("""
+respecto considerando teniendo cuenta acerca relacion referente mencionado indica dice hay puedes podria
+quiero saber explica explicame cual cuales cuanto cuanta cuantos cuantas que como donde cuando segun tuvo
+tiene tienen fue fueron era eran dio dieron pei pesem plan informe reporte documento mre ministerio
+relaciones exteriores nuevo vigente anual semestre semestral primer segundo ano anos evaluacion
+""".split())
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 QUANTITY_RE = re.compile(r"\b(cuanto|cuanta|cuantos|cuantas|que porcentaje|que cantidad|cual fue el (valor|monto))\b")
 ANSWER_KINDS = ("paragraph", "list", "row", "footnote")
@@ -46,8 +52,7 @@ def _idf(store: Store) -> tuple[dict[str, int], int]:
 
 def question_stems(question: str) -> list[str]:
     return list(dict.fromkeys(stem(t) for t in tokens(question)
-                              if t not in STOPWORDS and t not in QUESTION_WORDS and t not in FILLER
-                              and (len(t) > 2 or t.isdigit())))
+                              if t not in STOPWORDS and t not in FILLER and (len(t) > 2 or len(t) == 4 and t.isdigit())))
 
 
 def coverage(store: Store, question: str, text: str) -> float:
@@ -79,10 +84,10 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
 
 
 def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3) -> list[dict]:
-    focus = " ".join(t for t in tokens(question) if t not in QUESTION_WORDS and t not in FILLER) or question
+    focus = " ".join(t for t in tokens(question) if t not in FILLER and not (t.isdigit() and len(t) < 4)) or question
     hits = store.search(focus, limit=20, files=files)
     seen = {h["id"] for h in hits}
-    hits += [h for h in store.search(focus, limit=40, files=files, require_all=False) if h["id"] not in seen]
+    hits += [h for h in store.search(focus, limit=60, files=files, require_all=False) if h["id"] not in seen]
     answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
     pool = answers or hits
     for h in pool:

@@ -11,7 +11,7 @@ from knowledge.store import Store
 
 from .answer import Answer
 from .fallback import passage_answer
-from .handlers import Context, measures, methodology, plan_facts, reports
+from .handlers import Context, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import Resolver
 from .understand import Question, parse
@@ -35,7 +35,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "objective": [plan_facts.answer_objective],
     "summary": [reports.answer_summary],
     "count": [reports.answer_level_count, plan_facts.answer_structure, measures.answer_code_year,
-              reports.answer_count_statement],
+              prose.answer_prose_figures, reports.answer_count_statement],
     "list": [reports.answer_measure_list, reports.answer_ranking, plan_facts.answer_structure],
 }
 
@@ -80,6 +80,12 @@ def strip_plan_words(question: str) -> str:
     return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
 
 
+def strip_period_words(question: str) -> str:
+    """Once the search is limited to one report, its year and semester say nothing more."""
+    return re.sub(r"\b(?:19|20)\d\d(?:\s*-\s*(?:i|ii|s1|s2)\b)?|\b(primer|segundo|1er|2do)\s+semestre\b", " ",
+                  question, flags=re.I)
+
+
 def answer_question(store: Store, question: str, state: dict | None) -> tuple[dict[str, Any], dict]:
     resolver = resolver_for(store)
     q = parse(question)
@@ -106,6 +112,8 @@ def answer_question(store: Store, question: str, state: dict | None) -> tuple[di
         files = [report["file"]] if report and not plan else (
             [d["file"] for d in resolver.documents if d["plan"] == plan] if plan else None)
         answer = passage_answer(store, strip_plan_words(question) if files else question, files)
+        if report and not plan and not answer.found:
+            answer = passage_answer(store, strip_period_words(question), files)
         answer.entities = ctx.entities()
     result = answer.to_dict(store, resolver)
     resolved = [c for c in [result["entities"].get("code")] if c] or q.codes

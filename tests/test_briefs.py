@@ -73,7 +73,8 @@ def test_objective_defaults_to_the_plan_with_measurements(briefs, texts):
     assert re.search(r"\[\d+\] línea 248", t)
     assert f"Informe de Evaluación Institucional Correspondiente al año 2024 ({E1})" in t
     # its actions by period, the critical one with the report's reason, the level stated in prose
-    assert "AEI.05.01" in t and "82.86%" in t and "medio alto (2024)" in t
+    assert "AEI.05.01" in t and "82.86%" in t and "medio alto (2024, declarado)" in t
+    assert "bajo (2024-S1, regla del informe)" in t  # AEI.05.02: 0% avance PEI
     assert "AEI.05.03" in t and "2024-S1" in t and "caso crítico" in t
     assert "Identificación de acciones críticas" in t
     # the prose level has no indicator name: it joins the one indicator of its period
@@ -147,6 +148,9 @@ def test_annual_report_levels(texts):
     assert "AEI con avance medio (suma de la tabla) 3" in t
     assert "AEI con avance bajo (suma de la tabla) 11" in t
     assert "Tabla 7. Avance Tipo 1 de las Acciones Estratégicas" in t
+    # levels computed with the cut-offs the report declares, cited
+    assert "Nivel según la regla del informe" in t and "alto si el avance es ≥95%" in t.replace("≥ ", "≥")
+    assert "regla de niveles declarada en el texto: " in t
     assert "6.3. Implementación de la matriz de recomendaciones" in t
 
 

@@ -7,12 +7,14 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from assistant.tracker import db as tracker_db
 from assistant.tracker.accounts import add_user
 from assistant.web import create_app
 from assistant.web.security import ConfigError
@@ -22,11 +24,20 @@ ROOT = Path(__file__).resolve().parents[1]
 KEY = "informe-de-evaluacion-anual-2024-nueva-3"
 
 
-@pytest.fixture()
-def updates(tmp_path) -> Path:
-    path = tmp_path / "editor.db"
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory) -> Path:
+    """Accounts made once (hashing is slow on purpose); each test gets its own copy."""
+    path = tmp_path_factory.mktemp("cuentas") / "editor.db"
     add_user(path, "editora", PASSWORD, "editor")
     add_user(path, "lectora", PASSWORD, "lector")
+    tracker_db.close_all()
+    return path
+
+
+@pytest.fixture()
+def updates(tmp_path, accounts) -> Path:
+    path = tmp_path / "editor.db"
+    shutil.copy(accounts, path)
     return path
 
 

@@ -23,7 +23,6 @@ from .data import Catalog, parse_code
 from .matrix import recommendations_brief
 from .model import Brief
 from .objective import objective_brief
-from .render import render as render_pdf
 from .report import report_brief
 
 KINDS = ("objetivo", "informe", "recomendaciones", "respuesta")
@@ -73,6 +72,13 @@ def build_brief(store: Store, kind: str, now: datetime | None = None, **params: 
     now = now or datetime.now()
     brief = gather(store, kind, now=now, **params)
     return BriefFile(brief.filename, render_pdf(brief, now), brief)
+
+
+def render_pdf(brief: Brief, generated: datetime | None = None) -> bytes:
+    """The PDF of a gathered brief (reportlab is imported here, not when links are computed)."""
+    from .render import render
+
+    return render(brief, generated)
 
 
 __all__ = ["BriefFile", "KINDS", "build_brief", "gather", "render_pdf"]

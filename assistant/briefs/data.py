@@ -11,9 +11,11 @@ from typing import Any
 
 from knowledge.store import Store
 from knowledge.text import fold
+from queries.levels import LevelRule, effective_rule
 
 from ..errors import UserError
 from ..understand import find_question_codes, normalise
+from .model import Source
 
 RECORD_TABLES_WITH_OWNER = ("entities", "indicators", "targets", "measurements", "activities",
                             "critical_actions")
@@ -86,6 +88,21 @@ class Catalog:
 
     def report_date(self, doc: dict[str, Any]) -> date | None:
         return report_date(doc)
+
+
+def level_rule(cat: Catalog, file: str) -> LevelRule | None:
+    """A report's level cut-offs (queries.levels: what it declares, gaps filled from its plan),
+    when both cut-offs are known; None otherwise (then no level is computed)."""
+    try:
+        rule = effective_rule(cat.store, file)
+    except Exception:  # noqa: BLE001 - a brief without computed levels beats no brief
+        return None
+    return rule if rule is not None and rule.complete else None
+
+
+def rule_sources(cat: Catalog, rule: LevelRule) -> list[Source]:
+    return [Source(d.file, cat.titles.get(d.file, d.file), "regla de niveles declarada en el texto",
+                   d.line_start, d.line_end) for d in rule.declarations]
 
 
 def _is_plan_kind(kind: str | None) -> bool:

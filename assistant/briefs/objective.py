@@ -4,6 +4,7 @@ critical and why, and the recommendations related to it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from datetime import date
@@ -12,7 +13,7 @@ from typing import Any
 
 from knowledge.text import fold
 
-from .data import Catalog, child_prefix, metric_label, metric_unit, report_date, resolve_plan
+from .data import Catalog, child_prefix, level_rule, metric_label, metric_unit, report_date, resolve_plan, rule_sources
 from .escape import shorten
 from .matrix import load_items, recommendation_row, related, units_of
 from .model import (
@@ -158,9 +159,9 @@ def _sheet(g: Gather) -> Section:
         if e.get("title") and _title_key(e["title"]) not in shown:
             shown[_title_key(e["title"])] = e["title"]
     for e in g.entities:
-        for variant in units_of(e.get("title_variants")):
-            shown.setdefault(_title_key(variant), variant)
-            titles.setdefault(_title_key(variant), []).append(g.src(e))
+        for text, src in _variants(g, e):
+            shown.setdefault(_title_key(text), text)
+            titles.setdefault(_title_key(text), []).append(src)
     if not shown:
         facts.add("Denominación", None)
     for i, (key, text) in enumerate(shown.items()):
@@ -183,11 +184,46 @@ def _sheet(g: Gather) -> Section:
         if rows or key == "responsible":
             facts.add(label, "; ".join(units_of(rows[0][key])) if rows else None, [g.src(rows[0])] if rows else [])
     if g.prefix:
-        codes = sorted({c["code"] for c in g.children})
-        facts.add("Acciones estratégicas en el índice",
+        codes = sorted({c["code"] for c in g.children}, key=code_key)
+        facts.add(f"{children_label(g.code)} en el índice",
                   f"{len(codes)}: {', '.join(codes)}" if codes else None,
                   _distinct([g.src(c) for c in g.children])[:3])
     return Section("Ficha", [facts])
+
+
+def _variants(g: Gather, entity: dict[str, Any]) -> list[tuple[str, Source]]:
+    """Other wordings of a title the extractor kept (with the line each was read at)."""
+    raw = entity.get("title_variants")
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        items = [raw]
+    out = []
+    for v in items if isinstance(items, list) else [items]:
+        if isinstance(v, dict) and v.get("title"):
+            line = v.get("line") or entity.get("line_start")
+            out.append((str(v["title"]), g.src({"file": v.get("file") or entity["file"],
+                                                "locator": v.get("locator") or entity.get("locator"),
+                                                "line_start": line, "line_end": line})))
+        elif isinstance(v, str) and v.strip():
+            out.append((v, g.src(entity)))
+    return out
+
+
+def children_label(code: str) -> str:
+    """What the entries under an objective are called in its plan's vocabulary."""
+    if code.startswith("OES"):
+        return "Acciones estratégicas sectoriales"
+    if re.fullmatch(r"\d\.0", code):
+        return "Objetivos específicos"
+    return "Acciones estratégicas"
+
+
+def code_key(code: str) -> tuple:
+    """Natural order: 1.2 before 1.10."""
+    return tuple(int(x) if x.isdigit() else x for x in re.split(r"(\d+)", code))
 
 
 def _title_key(title: str) -> str:
@@ -227,6 +263,8 @@ def _indicators(g: Gather) -> Section:
         extra = [x for x in (ind.get("unit"), ind.get("sentido") and f"sentido {ind['sentido']}") if x]
         if extra:
             name += f" ({'; '.join(extra)})"
+        if ind.get("formula"):
+            name += f". Fórmula: {shorten(ind['formula'], 160)}"
         base = fmt_value(ind.get("baseline_value"), ind.get("baseline_raw"))
         if base and ind.get("baseline_year"):
             base += f" ({ind['baseline_year']})"
@@ -276,15 +314,40 @@ def _progress(g: Gather, periods: list[str]) -> Section:
     section.blocks.extend(_indicator_table(g))
     section.blocks.extend(_document_notes(g))
     other = [m for m in g.measurements if m["metric"] not in INDICATOR_METRICS]
-    if other:
+    levels = _computed_levels(g, g.code, g.measurements)
+    if other or levels:
         table = Table(["Período", "Concepto", "Valor"], widths=[1.6, 4.5, 1.4])
         for m in other:
             table.add([_period_label(m), metric_label(m["metric"]), _measure_text(m)], [g.src(m)])
+        for period, (level, m, sources) in levels.items():
+            table.add([period, f"Nivel según la regla del informe (sobre el {metric_label(m['metric']).lower()})",
+                       level], sources)
         section.blocks.append(table)
+    section.blocks.extend(_yearly_charts(g))
     chart = _progress_chart(g, periods)
     if chart:
         section.blocks.append(chart)
     return section
+
+
+def _yearly_charts(g: Gather, limit: int = 2) -> list[Chart]:
+    """Logro esperado and valor obtenido year by year, where a report gives a yearly series."""
+    series: dict[str, dict[str, dict[int, dict]]] = defaultdict(lambda: defaultdict(dict))
+    for m in g.measurements:
+        if m["metric"] in ("logro_esperado", "valor_obtenido") and m.get("year"):
+            name = m.get("indicator_name") or m.get("indicator_code") or ""
+            series[name][m["metric"]].setdefault(int(m["year"]), m)
+    charts = []
+    for name, by_metric in series.items():
+        years = sorted({y for rows in by_metric.values() for y in rows})
+        if len(years) < 3 or len(charts) >= limit:
+            continue
+        data = [(metric_label(metric), [rows[y].get("value") if y in rows else None for y in years])
+                for metric, rows in sorted(by_metric.items(), key=lambda x: x[0] != "logro_esperado")]
+        sources = _distinct([g.src(m) for rows in by_metric.values() for m in rows.values()])
+        charts.append(Chart(f"Logro esperado y valor obtenido por año — {shorten(name, 70)}", [str(y) for y in years],
+                            data, unit="", sources=sources, horizontal=False))
+    return charts
 
 
 def _indicator_table(g: Gather) -> list[Table]:
@@ -311,6 +374,29 @@ def _indicator_table(g: Gather) -> list[Table]:
         cells += [_measure_text(row[x]) if x in row else None for x in metrics]
         table.add(cells, _distinct([g.src(m) for m in row.values()]))
     return [table]
+
+
+def _summary(rows: list[dict]) -> dict | None:
+    """The figure that stands for an action in a period (avance PEI first), with a value."""
+    ranked = [m for m in rows if m["metric"] in SUMMARY_METRICS and m.get("value") is not None]
+    return min(ranked, key=lambda m: SUMMARY_METRICS.index(m["metric"]), default=None)
+
+
+def _computed_levels(g: Gather, code: str, rows: list[dict]) -> dict[str, tuple[str | None, dict, list[Source]]]:
+    """period → (level by the report's own cut-offs, the figure used, sources), for actions."""
+    if code[:1] == "O":
+        return {}  # the reports declare their cut-offs for actions
+    by_period: dict[str, list[dict]] = defaultdict(list)
+    for m in rows:
+        if m.get("year") is None or str(m["year"]) == str(m.get("period"))[:4]:
+            by_period[m.get("period") or ""].append(m)
+    out = {}
+    for period in sorted(by_period, key=g.period_key):
+        m = _summary(by_period[period])
+        rule = level_rule(g.cat, m["file"]) if m else None
+        if m and rule:
+            out[period] = (rule.level(m["value"]), m, [g.src(m), *rule_sources(g.cat, rule)])
+    return out
 
 
 def _document_notes(g: Gather) -> list[Text]:
@@ -358,11 +444,11 @@ def _progress_chart(g: Gather, periods: list[str]) -> Chart | None:
 # ---- the actions of an objective ---------------------------------------------------------------
 
 def _children(g: Gather, periods: list[str]) -> Section:
-    section = Section("Acciones estratégicas del objetivo")
+    section = Section(f"{children_label(g.code)} del objetivo")
     titles: dict[str, tuple[str, dict]] = {}
     for c in g.children:
         titles.setdefault(c["code"], (c.get("title") or "", c))
-    codes = sorted(set(titles) | {m["owner"] for m in g.child_measurements})
+    codes = sorted(set(titles) | {m["owner"] for m in g.child_measurements}, key=code_key)
     per: dict[str, dict[str, dict]] = defaultdict(dict)
     levels: dict[str, dict] = {}
     for m in g.child_measurements:
@@ -377,7 +463,7 @@ def _children(g: Gather, periods: list[str]) -> Section:
     for c in g.critical:
         critical[c["owner"]].append(c.get("period") or "")
     measured_periods = [p for p in periods if any(p in per[c] for c in codes)]
-    table = Table(["Acción", *[f"Avance {p}" for p in measured_periods], "Nivel declarado", "Crítica en"],
+    table = Table(["Acción", *[f"Avance {p}" for p in measured_periods], "Nivel", "Crítica en"],
                   widths=[4.4, *[1.2] * len(measured_periods), 1.3, 1.2])
     for code in codes:
         title, row = titles.get(code, ("", None))
@@ -393,9 +479,17 @@ def _children(g: Gather, periods: list[str]) -> Section:
             else:
                 cells.append(None)
         level = levels.get(code)
-        cells.append(f"{level['raw']} ({level.get('period')})" if level and level.get("raw") else None)
-        if level:
+        if level and level.get("raw"):
+            cells.append(f"{level['raw']} ({level.get('period')}, declarado)")
             sources.append(g.src(level))
+        else:
+            computed = _computed_levels(g, code, [m for m in g.child_measurements if m["owner"] == code])
+            if computed:
+                period, (lv, _m, srcs) = list(computed.items())[-1]
+                cells.append(f"{lv} ({period}, regla del informe)" if lv else None)
+                sources.extend(srcs)
+            else:
+                cells.append(None)
         said = [p for p in measured_periods if p in g.critical_periods]
         cells.append(", ".join(sorted(set(critical[code]), key=g.period_key)) or ("no" if said else None))
         table.add(cells, _distinct(sources))

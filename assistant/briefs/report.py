@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .data import Catalog, metric_label, metric_unit, resolve_period
+from .data import Catalog, level_rule, metric_label, metric_unit, resolve_period, rule_sources
 from .escape import shorten
 from .matrix import DONE, STATUS_ORDER, aggregate_sources, current_text, load_items, status_label, units_of
 from .model import MISSING, Brief, Chart, Facts, Section, Source, Table, Text, fmt_number, safe_filename, source_of
@@ -44,7 +44,7 @@ def report_brief(cat: Catalog, period_wanted: str | None, today: date,
     actions = [m for m in measurements if m["owner"] and m["owner"][:1] != "O"]
     if objectives:
         brief.sections.append(_objectives(cat, objectives, titles))
-    brief.sections.append(_actions(cat, actions, titles))
+    brief.sections.append(_actions(cat, actions, titles, files[0]))
     brief.sections.append(_critical(cat, critical, period))
     brief.sections.append(_recommendations(cat, files, today, updates_db))
     return brief
@@ -139,21 +139,28 @@ def _objectives(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Secti
     return Section("Objetivos estratégicos", blocks)
 
 
-def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
+def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) -> Section:
     section = Section("Acciones estratégicas")
     per, present = _pivot(rows, ACTION_METRICS)
     if not per:
         section.blocks.append(Text(f"{MISSING}: el índice no tiene mediciones por acción para este informe."))
         return section
     owners = sorted(per)
-    table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present]],
-                  widths=[4.0, *[1.05] * len(present)])
+    main = next((x for x in ("avance_pei", "avance_tipo1", "avance", "avance_tipo2") if x in present), None)
+    rule = level_rule(cat, file) if main else None
+    computed = {o: rule.level(per[o][main]["value"]) for o in owners if main in per[o]} if rule else {}
+    table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present],
+                   *(["Nivel según la regla del informe"] if rule else [])],
+                  widths=[4.0, *[1.05] * len(present), *([1.2] if rule else [])])
     for owner in owners:
         name = f"{owner} {shorten(titles.get(owner, ''), 48)}".strip()
-        table.add([name, *[_cell(per[owner].get(x)) for x in present]],
-                  list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
+        cells = [name, *[_cell(per[owner].get(x)) for x in present]]
+        if rule:
+            cells.append(computed.get(owner))
+        table.add(cells, list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
     section.blocks.append(table)
-    main = next((x for x in ("avance_pei", "avance_tipo1", "avance", "avance_tipo2") if x in present), None)
+    if rule:
+        section.blocks.extend(_level_blocks(cat, rule, main, computed, len(owners)))
     if main:
         with_value = [o for o in owners if main in per[o]]
         values = [per[o][main]["value"] for o in with_value]
@@ -171,6 +178,21 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
                                     sources=aggregate_sources(cat, [per[o]["nivel"] for o in owners
                                                                     if "nivel" in per[o]])))
     return section
+
+
+def _level_blocks(cat: Catalog, rule, main: str, computed: dict[str, str | None], total: int) -> list:
+    sources = rule_sources(cat, rule)
+    note = Text(f"Nivel calculado sobre el {metric_label(main).split(' (')[0].lower()} con la regla que declara el "
+                f"informe: {rule.explain().split(' Fuente:')[0]}", sources, style="note")
+    counts = Counter(v for v in computed.values() if v)
+    order = [lv for lv in ("alto", "medio", "bajo") if counts.get(lv)]
+    if not order:
+        return [note]
+    without = total - sum(counts.values())
+    title = "Acciones por nivel según la regla del informe" + (f" ({without} sin valor numérico)" if without else "")
+    chart = Chart(title, [lv.capitalize() for lv in order], [("Acciones", [float(counts[lv]) for lv in order])],
+                  unit="", sources=sources)
+    return [note, chart]
 
 
 def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:

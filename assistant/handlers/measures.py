@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from knowledge.text import fold
+
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
 from ..resolve import describe_period, period_key
 from . import Context
@@ -59,6 +61,10 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     measured = {row["owner"] for row in ctx.store.rows("select distinct owner from measurements")}
     plan = r.plan_for_hint(ctx.q) or r.evaluated_plan()
     matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
+    by_indicator = [m for m in r.match_indicators(ctx.q, plan, min_score=0.45) if m.row["owner"] in measured]
+    if by_indicator and (not matches or by_indicator[0].score > matches[0].score):
+        best = by_indicator[0]
+        return best.row["owner"], f" Entendí el indicador «{best.row['name']}» de {best.row['owner']}."
     if not matches:
         return None
     best = matches[0]
@@ -271,6 +277,11 @@ def answer_trend(ctx: Context) -> Answer | None:
     text = q.text
     codes = [c for c in q.codes if not c.startswith("I")]
     metric = "avance_tipo2" if "tipo 2" in text else ("avance_tipo1" if "tipo 1" in text else "valor_obtenido")
+    indicator_name = None
+    matches = ctx.resolver.match_indicators(q, None, min_score=0.45)
+    if matches and (not codes or matches[0].row["owner"] in codes):
+        indicator_name = matches[0].row["name"]
+        codes = codes or [matches[0].row["owner"]]
     sql = "select * from measurements where metric = ? and year is not null"
     params: list[Any] = [metric]
     if codes:
@@ -284,11 +295,15 @@ def answer_trend(ctx: Context) -> Answer | None:
         sql += " and owner like ?"
         params.append(f"{scope}%")
     rows = ctx.store.rows(sql + " order by id", tuple(params))
+    if indicator_name:
+        rows = [r for r in rows if fold(r["indicator_name"] or "") == fold(indicator_name)] or rows
     if not rows:
         return None
     series: dict[tuple[str, str], dict[int, dict]] = {}
     for r in rows:
-        series.setdefault((r["owner"], r["indicator_name"] or ""), {}).setdefault(r["year"], r)
+        slot = series.setdefault((r["owner"], r["indicator_name"] or ""), {})
+        if r["year"] not in slot or (slot[r["year"]]["value"] is None and r["value"] is not None):
+            slot[r["year"]] = r
     years = sorted({y for s in series.values() for y in s})
     asked = [y for y in q.years if y in years]
     if q.years and not asked:
@@ -297,6 +312,8 @@ def answer_trend(ctx: Context) -> Answer | None:
     span = [y for y in years if (min(asked) <= y <= max(asked))] if len(asked) >= 2 else years
     if re.search(r"en que ano|que ano", text):
         return _best_year(ctx, series, span, metric, lowest=bool(re.search(r"\b(menor|minimo|peor)\b", text)))
+    if len(series) <= 3 and not re.search(r"\bmayor\b|\bmenor\b|\bcual\b", text):
+        return _series(ctx, series, span, metric)
     y1, y2 = (span[-2], span[-1]) if len(span) >= 2 else (years[-2], years[-1])
     changes = []
     for (owner, name), by_year in series.items():
@@ -319,6 +336,36 @@ def answer_trend(ctx: Context) -> Answer | None:
     answer = Answer(answer_text, intent="trend", entities=ctx.entities(),
                     columns=["Código", "Indicador", str(y1), str(y2), "Variación (%)"], rows=table)
     return answer.cite(a, b, *([said] if said else []))
+
+
+def _series(ctx: Context, series: dict, span: list[int], metric: str) -> Answer:
+    """Each indicator's values over the years, with the change from one year to the next."""
+    lines, table, cited = [], [], []
+    for (owner, name), by_year in series.items():
+        points = [(y, by_year[y]) for y in span if y in by_year]
+        shown = []
+        previous = None
+        for y, row in points:
+            change = ""
+            if previous is not None and previous["value"] not in (None, 0) and row["value"] is not None:
+                pct = (row["value"] - previous["value"]) / abs(previous["value"]) * 100
+                change = f" ({pct:+.1f}%)"
+                table.append([owner, name, y, row["value"], round(pct, 1)])
+            else:
+                table.append([owner, name, y, row["value"] if row["value"] is not None else row["raw"], None])
+            shown.append(f"{y}: {fmt(row['value'], row['raw'])}{change}")
+            previous = row
+            cited.append(row)
+        lines.append(f"«{name}» ({owner}): " + "; ".join(shown))
+        said = _document_says(ctx, name, span[-1], points[-1][1]["file"]) if points else None
+        if said:
+            lines[-1] += f". El reporte comenta: «{said['text'][:300]}»"
+            cited.append(said)
+    label = METRIC_LABELS.get(metric, metric)
+    answer = Answer(f"Evolución ({label}, {span[0]}–{span[-1]}): " + " | ".join(lines) + ".", intent="trend",
+                    entities=ctx.entities(), columns=["Código", "Indicador", "Año", "Valor", "Variación (%)"],
+                    rows=table)
+    return answer.cite(*cited[:8])
 
 
 def _best_year(ctx: Context, series: dict, span: list[int], metric: str, lowest: bool) -> Answer:
