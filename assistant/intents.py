@@ -8,6 +8,8 @@ import re
 from .understand import Question
 
 RULES: list[tuple[str, str]] = [
+    ("person", r"\b(como se llama|nombre (del|de la) (jefe|jefa|director|directora|ministro|ministra|responsable)|"
+               r"quien es (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|viceministr\w*))\b"),
     ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"
                r"devengad\w*)\b"),
     ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),

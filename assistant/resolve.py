@@ -129,7 +129,8 @@ class Resolver:
         if q.semester:
             sem = [d for d in candidates if d["period"].endswith(f"S{q.semester}")]
             return sem[-1] if sem else None
-        if q.has("anual", "al cierre del ano", "ano completo") or wanted_year:
+        if re.search(r"\b(informe|evaluacion|reporte|seguimiento|balance) anual\b|\banual 20\d\d|\bal cierre del ano|"
+                     r"\bano completo", q.text) or wanted_year:
             annual = [d for d in candidates if re.fullmatch(r"\d{4}", d["period"])]
             if annual:
                 return annual[-1]

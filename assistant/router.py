@@ -9,8 +9,8 @@ from typing import Any
 
 from knowledge.store import Store
 
-from .answer import Answer
-from .fallback import passage_answer
+from .answer import Answer, not_found
+from .fallback import QUANTITY_RE, passage_answer
 from .handlers import Context, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import Resolver
@@ -19,6 +19,9 @@ from .understand import Question, parse
 Handler = Callable[[Context], Answer | None]
 
 HANDLERS: dict[str, list[Handler]] = {
+    "person": [lambda ctx: not_found(
+        "Los documentos del corpus no identifican por su nombre a las personas a cargo de las unidades u "
+        "oficinas; nombran las unidades orgánicas responsables.", "persona", ctx.entities())],
     "budget": [lambda ctx: passage_answer(ctx.store, ctx.q.raw, intent="presupuesto", min_coverage=0.75)],
     "methodology": [methodology.answer_methodology],
     "recommendation": [reports.answer_recommendations],
@@ -106,6 +109,8 @@ def answer_question(store: Store, question: str, state: dict | None) -> tuple[di
     if answer is None and q.codes and not intents:
         # a code and a year with no other word: the value measured that year; a bare code: its text
         answer = (measures.answer_avance(ctx) if q.years else None) or plan_facts.answer_objective(ctx)
+    if answer is None and QUANTITY_RE.search(q.text):
+        answer = prose.answer_prose_figures(ctx)
     if answer is None:
         plan = resolver.plan_for_hint(q)
         report = resolver.report_for(q)

@@ -130,5 +130,5 @@ def excerpt(store: Store, file: str, start: int, end: int, limit: int = 400) -> 
     from .text import clean
 
     rows = store.rows("select text from lines where file = ? and n between ? and ? order by n",
-                      (file, start, min(end, start + 12)))
+                      (file, start, min(end, start + 40)))
     return " ".join(clean(r["text"]) for r in rows if r["text"].strip())[:limit]

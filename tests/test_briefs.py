@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
 from assistant.briefs import build_brief, gather
-from assistant.briefs.escape import escape, shorten
+from assistant.briefs.escape import escape, plain, shorten
 from assistant.briefs.links import brief_url_for, parse_topic
 from assistant.briefs.model import Facts, Table
 from assistant.briefs.render import STYLES
@@ -209,11 +209,13 @@ def test_escape_emits_no_markup():
     assert shorten("una frase bastante larga", 12) == "una frase…"
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60))
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_any_text_parses_to_itself(text):
+    """Whatever the text, the markup parser gives back exactly its characters: nothing is read
+    as a tag or an entity."""
     para = Paragraph(escape(text), STYLES["body"])
-    assert para.getPlainText() == " ".join(text.split())
+    assert para.getPlainText() == " ".join(plain(text).split())
 
 
 # ---- rendering ----------------------------------------------------------------------------------

@@ -347,7 +347,7 @@ def test_session_cookie_flags_in_testing(client):
 
 
 def test_production_requires_a_secret_key_and_sets_secure_cookies(db_file, updates, monkeypatch):
-    monkeypatch.delenv("PLANES_ENV", raising=False)
+    monkeypatch.setenv("PLANES_ENV", "production")
     monkeypatch.delenv("PLANES_SECRET_KEY", raising=False)
     monkeypatch.delenv("PLANES_COOKIE_SECURE", raising=False)
     config = {"PLANES_DB": str(db_file), "PLANES_UPDATES_DB": str(updates)}
@@ -365,6 +365,13 @@ def test_production_requires_a_secret_key_and_sets_secure_cookies(db_file, updat
     assert r.status_code == 200
     cookie = r.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_development_is_the_default_environment(db_file, updates, monkeypatch):
+    monkeypatch.delenv("PLANES_ENV", raising=False)
+    monkeypatch.delenv("PLANES_SECRET_KEY", raising=False)
+    app = create_app({"PLANES_DB": str(db_file), "PLANES_UPDATES_DB": str(updates)})
+    assert len(app.config["SECRET_KEY"]) >= 32 and not app.debug
 
 
 def test_development_key_is_shared_by_workers(db_file, updates, monkeypatch):

@@ -26,10 +26,7 @@ def escape(value: object, *, breaks: bool = False, limit: int = MAX_CHARS) -> st
     ``breaks`` keeps line breaks as ``<br/>`` (the only markup this function ever emits);
     otherwise they become spaces. Over-long text is cut at ``limit`` characters with "…".
     """
-    text = "" if value is None else str(value)
-    text = unicodedata.normalize("NFC", text).translate(_SUPERSCRIPTS)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_RE.sub("", text)
+    text = plain(value)
     if len(text) > limit:
         text = text[:limit].rstrip() + "…"
     lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
@@ -37,6 +34,15 @@ def escape(value: object, *, breaks: bool = False, limit: int = MAX_CHARS) -> st
     if breaks:
         return "<br/>".join(escaped).strip()
     return " ".join(x for x in escaped if x)
+
+
+def plain(value: object) -> str:
+    """The characters ``escape`` will print: NFC, line breaks as "\n", no control characters,
+    superscripts the fonts lack as plain digits."""
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text).translate(_SUPERSCRIPTS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("", text)
 
 
 def shorten(text: str | None, limit: int) -> str:

@@ -81,7 +81,7 @@ def answer_critical(ctx: Context) -> Answer | None:
         r = rows[0]
         figures = "; ".join(f"{f.get('context', '')}: {f.get('raw')}" for f in _loads(r["figures"]) if isinstance(f, dict))
         aois = ", ".join(_loads(r["aois"]))
-        block = excerpt(ctx.store, r["file"], r["line_start"], r["line_end"], limit=1500)
+        block = excerpt(ctx.store, r["file"], r["line_start"], r["line_end"], limit=3000)
         answer_text = (f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'}; objetivo "
                        f"{'priorizado' if r['priorizado'] else 'no priorizado'}) figura como acción "
                        f"crítica en el informe de {period}. Motivo: {block or r['reason']}")
@@ -241,7 +241,7 @@ def answer_activity(ctx: Context) -> Answer | None:
         c = crit[0]
         answer.text += (f" {code} figura como acción crítica ({'objetivo priorizado' if c['priorizado'] else 'objetivo no priorizado'})"
                         f" en el informe de {describe_period(c['period'])}: "
-                        f"{excerpt(ctx.store, c['file'], c['line_start'], c['line_end'], limit=1200)}")
+                        f"{excerpt(ctx.store, c['file'], c['line_start'], c['line_end'], limit=3000)}")
     return answer.cite(*averages, *rows, *crit[:1])
 
 

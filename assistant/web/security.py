@@ -29,7 +29,7 @@ class ConfigError(RuntimeError):
 
 
 def is_development(app: Flask) -> bool:
-    return bool(app.debug or app.testing or os.environ.get("PLANES_ENV", "production").lower() in DEV_ENVS)
+    return bool(app.debug or app.testing or os.environ.get("PLANES_ENV", "development").lower() in DEV_ENVS)
 
 
 def _flag(value: str | None, default: bool) -> bool:
