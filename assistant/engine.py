@@ -26,7 +26,7 @@ class Assistant:
 
     def ask(self, question: str, conversation_id: str | None = None) -> dict[str, Any]:
         state = self.conversations.get(conversation_id)
-        result, new_state = answer_question(self.store, question, state)
+        result, new_state = answer_question(self.store, question, state, self.updates_db)
         cid = self.conversations.put(conversation_id, new_state)
         result["conversation_id"] = cid
         return result

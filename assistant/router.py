@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -89,7 +90,8 @@ def strip_period_words(question: str) -> str:
                   question, flags=re.I)
 
 
-def answer_question(store: Store, question: str, state: dict | None) -> tuple[dict[str, Any], dict]:
+def answer_question(store: Store, question: str, state: dict | None,
+                    updates_db: Path | None = None) -> tuple[dict[str, Any], dict]:
     resolver = resolver_for(store)
     q = parse(question)
     intents = classify(q)
@@ -97,7 +99,7 @@ def answer_question(store: Store, question: str, state: dict | None) -> tuple[di
         q = merge_follow_up(q, state)
         own = classify(parse(question))
         intents = list(dict.fromkeys(own + list(state.get("intents") or [])))
-    ctx = Context(store, resolver, q, intents, state)
+    ctx = Context(store, resolver, q, intents, state, updates_db)
     answer = None
     for intent in intents:
         for handler in HANDLERS.get(intent, []):

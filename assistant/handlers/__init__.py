@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from knowledge.store import Store
@@ -18,6 +19,7 @@ class Context:
     q: Question
     intents: list[str]
     previous: dict[str, Any] | None = None
+    updates_db: Path | None = None  # the tracker's app updates, for current statuses
 
     def entities(self, **extra: Any) -> dict[str, Any]:
         q = self.q

@@ -124,6 +124,8 @@ def answer_recommendations(ctx: Context) -> Answer | None:
     if not rows:
         return not_found(f"El informe de {describe_period(doc['period'])} no tiene recomendaciones de ese tipo.",
                          "recommendation", ctx.entities(period=doc["period"]))
+    if re.search(r"\bvencid|\batrasad|\bfuera de plazo", text):
+        return _overdue(ctx)
     unit = _unit_in(ctx.q.raw, rows)
     if unit:
         rows = [r for r in rows if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in _loads(r["responsible"]))]
@@ -154,10 +156,53 @@ def answer_recommendations(ctx: Context) -> Answer | None:
     columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
     table = [[r["number"], r["text"], "; ".join(_loads(r["responsible"])), r["plazo_meses"],
               r["status"] or ("sin estado (recomendación nueva)" if kind == "nueva" else "sin dato")] for r in rows]
+    answer_text += _app_updates_note(ctx, rows)
     answer = Answer(answer_text, intent="recommendation", entities=ctx.entities(period=doc["period"], list=kind),
                     columns=columns, rows=table)
     answer.suggestions = ["¿Qué recomendaciones están culminadas?", "¿Qué recomendaciones nuevas formula el informe anual?"]
     return answer.cite(*rows[:8])
+
+
+def _tracked(ctx: Context) -> list[dict]:
+    from datetime import date
+
+    from ..tracker.items import load
+
+    try:
+        return load(ctx.store, ctx.updates_db, date.today())
+    except Exception:  # noqa: BLE001 - the tracker is optional for answers; the printed status still stands
+        return []
+
+
+def _app_updates_note(ctx: Context, rows: list[dict]) -> str:
+    """Status changes editors recorded in the app after the report, for the rows shown."""
+    ids = {r["id"] for r in rows}
+    notes = []
+    for item in _tracked(ctx):
+        update = item.get("last_update")
+        if update and ids & set(item["index_ids"]):
+            notes.append(f"N.º {item['number']}: {item.get('status_label') or update['status']} "
+                         f"({update['date']}, {update.get('author') or update.get('user') or 'editor'})")
+    return (" Actualizaciones registradas en la aplicación después del informe: " + "; ".join(notes) + ".") \
+        if notes else ""
+
+
+def _overdue(ctx: Context) -> Answer:
+    """Recommendations past their due date (report date + plazo) and not executed, as of today."""
+    items = [i for i in _tracked(ctx) if i.get("overdue")]
+    if not items:
+        return Answer("Ninguna recomendación figura vencida a la fecha (fecha del informe + plazo, sin culminar).",
+                      intent="recommendation", entities=ctx.entities())
+    text = (f"{len(items)} recomendaciones están vencidas a la fecha y no figuran como culminadas "
+            "(vencimiento = fecha del informe que la formula + plazo en meses): " + "; ".join(
+                f"N.º {i['number']} del informe de {describe_period(i['report'].get('period'))} (venció el "
+                f"{i['due_date']}, estado: {i.get('status_label') or 'sin información'})" for i in items[:12]) + ".")
+    rows = [[i["number"], describe_period(i["report"].get("period")), i["text"], "; ".join(i["responsible"]),
+             i["plazo_meses"], i["due_date"], i.get("status_label") or "sin información"] for i in items]
+    answer = Answer(text, intent="recommendation", entities=ctx.entities(),
+                    columns=["N.º", "Informe", "Recomendación", "Responsable", "Plazo (meses)", "Vence", "Estado"],
+                    rows=rows)
+    return answer.cite(*[i["source"] | {"file": i["source"].get("file") or i["report"]["file"]} for i in items[:6]])
 
 
 def _unit_in(raw: str, rows: list[dict]) -> str | None:
