@@ -98,6 +98,15 @@ def _pivot(rows: list[dict], metrics: tuple[str, ...]) -> tuple[dict[str, dict[s
     return per, present
 
 
+def _useful(per: dict[str, dict[str, dict]], present: list[str]) -> list[str]:
+    """The indicator-level avance columns only where an action has no summary avance (avance PEI
+    or tipo 1): elsewhere they repeat it in detail, and the action's own brief shows them."""
+    summary = ("avance_pei", "avance_tipo1", "avance_tipo2")
+    needed = {x for row in per.values() if not any(k in row for k in summary)
+              for x in ("avance", "avance_corregido") if x in row}
+    return [x for x in present if x not in ("avance", "avance_corregido") or x in needed]
+
+
 def _cell(m: dict | None) -> str | None:
     if m is None:
         return None
@@ -145,6 +154,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
     if not per:
         section.blocks.append(Text(f"{MISSING}: el índice no tiene mediciones por acción para este informe."))
         return section
+    present = _useful(per, present)
     owners = sorted(per)
     main = next((x for x in ("avance_pei", "avance_tipo1", "avance", "avance_tipo2") if x in present), None)
     rule = level_rule(cat, file) if main else None
@@ -157,7 +167,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
         cells = [name, *[_cell(per[owner].get(x)) for x in present]]
         if rule:
             cells.append(computed.get(owner))
-        table.add(cells, list(dict.fromkeys(source_of(m, cat.titles) for m in per[owner].values())))
+        table.add(cells, list(dict.fromkeys(source_of(m, cat.titles) for x, m in per[owner].items() if x in present)))
     section.blocks.append(table)
     if rule:
         section.blocks.extend(_level_blocks(cat, rule, main, computed, len(owners)))
