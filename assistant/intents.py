@@ -36,7 +36,8 @@ RULES: list[tuple[str, str]] = [
     ("list", r"\b(cuales|lista|listado)\b|\b(objetivos|acciones)( estrategic\w+)?( institucionales| sectoriales| generales| especificos)? "
              r"(del|de la|de los) (plan|pei|pesem|nuevo|ministerio|sector)"),
     ("summary", r"\b(resumen|resume|sintesis|conclusiones)\b"),
-    ("objective", r"\b(de que trata|texto completo|cual es el objetivo|en que consiste|enunciado|cual es|que dice)\b"),
+    ("objective", r"\b(de que trata|texto|titulo|cual es el objetivo|en que consiste|enunciado|cual es|que dice|"
+                  r"describe|descripcion|redaccion|que busca|que persigue)\b"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in RULES]
 
@@ -52,5 +53,7 @@ def classify(q: Question) -> list[str]:
 def is_follow_up(q: Question) -> bool:
     """"¿y el OEI.03?", "¿y en 2019?", "¿y cuáles están culminadas?": short questions opening with
     "y" (or "e", "tambien") that lean on the previous turn."""
-    return bool(re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text)) and \
-        len(q.text.split()) <= 12
+    if re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text) and len(q.text.split()) <= 12:
+        return True
+    # a short question with no intent of its own ("¿por qué la AEI.07.03?", "¿y 2019?") leans on the last turn
+    return len(q.text.split()) <= 6 and not classify(q)

@@ -110,7 +110,11 @@ def answer_question(store: Store, question: str, state: dict | None,
             break
     if answer is None and q.codes and not intents:
         # a code and a year with no other word: the value measured that year; a bare code: its text
-        answer = (measures.answer_avance(ctx) if q.years else None) or plan_facts.answer_objective(ctx)
+        measured = measures.answer_avance(ctx) if q.years else None
+        if measured is not None and measured.found:
+            answer = measured
+        elif len(q.text.split()) <= 5:
+            answer = plan_facts.answer_objective(ctx)
     if answer is None and QUANTITY_RE.search(q.text):
         answer = prose.answer_prose_figures(ctx)
     if answer is None:

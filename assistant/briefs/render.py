@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -26,7 +27,7 @@ from reportlab.platypus import (
 
 from . import charts
 from .data import spanish_date
-from .escape import escape, shorten
+from .escape import escape, plain, shorten
 from .model import MISSING, Brief, Chart, Facts, Source, Text
 from .model import Table as TableBlock
 
@@ -74,6 +75,29 @@ class CellParagraph(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
         return size
+
+
+class TextLine(Flowable):
+    """One line of plain text (drawn as is, never parsed): the cheap form of a short Paragraph."""
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab API
+        return availWidth, self.style.leading + self.style.spaceAfter
+
+    def draw(self):
+        self.canv.setFont(self.style.fontName, self.style.fontSize)
+        self.canv.setFillColor(self.style.textColor)
+        self.canv.drawString(0, self.style.spaceAfter + self.style.leading - self.style.fontSize, self.text)
+
+
+def _line(text: str, style: ParagraphStyle, width: float = FRAME_WIDTH) -> Flowable:
+    """A one-line TextLine when the text fits, else a Paragraph (through escape())."""
+    if len(text) < 200 and stringWidth(text, style.fontName, style.fontSize) <= width:
+        return TextLine(" ".join(plain(text).split()), style)
+    return Paragraph(escape(text), style)
 
 
 class Refs:
@@ -156,7 +180,7 @@ def _cell(value: str | None, style: str = "cell", width: float | None = None) ->
     st = STYLES[style]
     if width is not None and "\n" not in value and len(value) < 90 and \
             stringWidth(value, st.fontName, st.fontSize) <= width - 2 * PAD:
-        return value
+        return " ".join(plain(value).split())
     return CellParagraph(escape(value), st)
 
 
@@ -250,11 +274,11 @@ def _sources(refs: Refs) -> list:
         by_doc.setdefault((source.file, source.title), {}).setdefault(source.locator, []).append((n, source))
     for (file, title), places in by_doc.items():
         head = f"{title} ({file})" if title and title != file else file
-        out.append(Paragraph(escape(head), STYLES["caption"]))
+        out.append(_line(head, STYLES["caption"]))
         for locator, items in places.items():
             marks = "; ".join(f"[{n}] {s.lines() or 'sin líneas'}" for n, s in items)
             place = shorten(locator, 120) or "documento"
-            out.append(Paragraph(escape(f"{place}: {marks}"), STYLES["source"]))
+            out.append(_line(f"{place}: {marks}", STYLES["source"]))
     return out
 
 

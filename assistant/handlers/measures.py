@@ -115,6 +115,10 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
         return not_found(f"No hay mediciones de {code} ({plan}) para {years} en los documentos. "
                          f"Los informes del corpus cubren: {', '.join(describe_period(p) for p in periods)}.",
                          "avance", ctx.entities(plan=plan))
+    if report and report["period"] not in periods:
+        return not_found(f"El informe de {describe_period(report['period'])} no registra mediciones de {code}. "
+                         f"Hay datos de {code} para: {', '.join(describe_period(p) for p in periods)}.", "avance",
+                         ctx.entities(plan=plan, code=code))
     if report and report["period"] in periods:
         period = report["period"]
     elif q.years:
