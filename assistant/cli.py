@@ -89,6 +89,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"{doc['file']}: {doc['kind']} · {doc['plan']} · {doc['period'] or 'sin período'}")
         print(f"  {doc['title']}")
         print("  " + ", ".join(f"{k}: {v}" for k, v in doc["counts"].items()))
+        for name, value in doc["detalle"].items():
+            if value:
+                shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
+                print(f"    {name.replace('_', ' ')}: {shown}")
     return 0
 
 

@@ -181,7 +181,7 @@ def recommendations_brief(cat: Catalog, today: date, updates_db: Path | None = N
     brief.sections.append(_status_section(items, sources))
     brief.sections.append(_units_section(items, sources))
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.2, 3.3, 2.1, 1.4, 1.1, 2.5])
+                  widths=[1.2, 3.1, 2.0, 1.9, 1.1, 2.3])
     for item in items:
         cells, srcs = recommendation_row(cat, item)
         table.add(cells, srcs)

@@ -555,7 +555,7 @@ def _recommendations(g: Gather, today: date, updates_db: Path | None) -> Section
                                    f"{g.code}.", style="note"))
         return section
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.2, 3.3, 2.1, 1.4, 1.1, 2.3])
+                  widths=[1.2, 3.1, 2.0, 1.9, 1.1, 2.2])
     for item in found:
         cells, sources = recommendation_row(g.cat, item, 200)
         table.add(cells, sources)

@@ -8,7 +8,6 @@ import io
 from datetime import datetime
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -37,6 +36,7 @@ TOP = 2.3 * cm
 BOTTOM = 1.6 * cm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN
 REF_WIDTH = 1.3 * cm
+PAD = 3  # cell padding, points
 HEADER_BG = colors.HexColor("#e9eef3")
 RULE = colors.HexColor("#b8c4cf")
 
@@ -59,7 +59,6 @@ STYLES = {
     "caption": ParagraphStyle("caption", _BASE, fontName="Helvetica-Bold", fontSize=7.8, leading=10, spaceAfter=2),
     "source": ParagraphStyle("source", _BASE, fontSize=7.2, leading=9, leftIndent=16, firstLineIndent=-16,
                              spaceAfter=1.5),
-    "right": ParagraphStyle("right", _BASE, alignment=TA_RIGHT),
 }
 
 
@@ -184,16 +183,15 @@ def _cell(value: str | None, style: str = "cell", width: float | None = None) ->
     return CellParagraph(escape(value), st)
 
 
-def _plain_styles(rows: list[list], styles: list[str]) -> list:
+def _plain_styles(rows: list[list], styles: list[str], header: bool = True) -> list:
     """Font commands for the plain-string cells (Paragraph cells carry their own style)."""
     cmds = []
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             if isinstance(cell, str):
-                st = STYLES[_style_of(cell, styles[c] if r else "head")]
+                st = STYLES[_style_of(cell, "head" if header and r == 0 else styles[c])]
                 cmds.append(("FONT", (c, r), (c, r), st.fontName, st.fontSize, st.leading))
-                if st.textColor != colors.black:
-                    cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
+                cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
     return cmds
 
 
@@ -201,19 +199,17 @@ def _style_of(cell: str, default: str) -> str:
     return "missing" if cell == MISSING else default
 
 
-PAD = 3
 
-
-def _grid(header_rows: int = 1) -> list:
-    return [
+def _grid(header: bool = True) -> list:
+    cmds = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG) if header_rows else ("VALIGN", (0, 0), (0, 0), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    return cmds + [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)] if header else cmds
 
 
 def _facts(block: Facts, refs: Refs) -> Table:
@@ -221,19 +217,8 @@ def _facts(block: Facts, refs: Refs) -> Table:
     rows = [[_cell(label, "head", widths[0]), _cell(value, "cell", widths[1]),
              _cell(refs.mark(srcs) or " ", "ref", widths[2])] for label, value, srcs in block.items]
     t = Table(rows, colWidths=widths, hAlign="LEFT")
-    t.setStyle(TableStyle(_grid(0) + _facts_styles(rows)))
+    t.setStyle(TableStyle(_grid(header=False) + _plain_styles(rows, ["head", "cell", "ref"], header=False)))
     return t
-
-
-def _facts_styles(rows: list[list]) -> list:
-    cmds = []
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if isinstance(cell, str):
-                st = STYLES[_style_of(cell, ("head", "cell", "ref")[c])]
-                cmds.append(("FONT", (c, r), (c, r), st.fontName, st.fontSize, st.leading))
-                cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
-    return cmds
 
 
 def _table(block: TableBlock, refs: Refs) -> list:
@@ -247,7 +232,7 @@ def _table(block: TableBlock, refs: Refs) -> list:
         row = [_cell(c, "cell", widths[i]) for i, c in enumerate(cells)]
         data.append(row + [_cell(refs.mark(srcs) or " ", "ref", widths[-1])])
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle(_grid(1) + _plain_styles(data, ["cell"] * n + ["ref"])))
+    t.setStyle(TableStyle(_grid() + _plain_styles(data, ["cell"] * n + ["ref"])))
     out: list = []
     if block.caption:
         out.append(Paragraph(escape(block.caption), STYLES["caption"]))
