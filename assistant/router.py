@@ -11,6 +11,8 @@ from typing import Any
 from knowledge.store import Store
 
 from .answer import Answer, not_found
+from .brief_links import brief_url_for
+from .brief_links import url as brief_url
 from .fallback import QUANTITY_RE, passage_answer
 from .handlers import Context, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
@@ -84,6 +86,30 @@ def strip_plan_words(question: str) -> str:
     return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
 
 
+def brief_answer(ctx: Context, answer: Answer) -> Answer:
+    """"Genera un brief del OEI.05 / del informe 2024-S1 / de la matriz": the answer offers the PDF."""
+    report = ctx.resolver.report_for(ctx.q)
+    if ctx.q.codes:
+        url = brief_url_for("objective", answer.entities | ctx.entities(), ctx.q.raw, True)
+        what = "de " + ", ".join(ctx.q.codes)
+    elif re.search(r"recomendac|matriz", ctx.q.text):
+        url, what = brief_url(tipo="recomendaciones"), "de la matriz de recomendaciones"
+    elif report:
+        url, what = brief_url(tipo="informe", periodo=report["period"]), f"del informe {report['period']}"
+    else:
+        url, what = None, ""
+    if url is None or not answer.text:
+        return Answer("Indique de qué tema quiere el brief: un objetivo o acción (p. ej. OEI.05), un informe "
+                      "(p. ej. informe 2024-S1) o la matriz de recomendaciones.", found=False, intent="brief",
+                      entities=ctx.entities(), suggestions=["genera un brief del OEI.05",
+                                                            "brief del informe anual 2024",
+                                                            "brief de la matriz de recomendaciones"])
+    answer.text = f"Brief en PDF {what} listo para descargar. " + answer.text
+    answer.brief_url = url
+    answer.intent = "brief"
+    return answer
+
+
 def strip_period_words(question: str) -> str:
     """Once the search is limited to one report, its year and semester say nothing more."""
     return re.sub(r"\b(?:19|20)\d\d(?:\s*-\s*(?:i|ii|s1|s2)\b)?|\b(primer|segundo|1er|2do)\s+semestre\b", " ",
@@ -115,6 +141,13 @@ def answer_question(store: Store, question: str, state: dict | None,
             answer = measured
         elif len(q.text.split()) <= 5:
             answer = plan_facts.answer_objective(ctx)
+    if answer is None and "brief" in intents:
+        answer = (HANDLERS["avance"][0](ctx) if q.codes else None) or plan_facts.answer_objective(ctx) \
+            or reports.answer_summary(ctx) if (q.codes or ctx.resolver.report_for(q)) else None
+        if answer is None and re.search(r"recomendac", q.text):
+            answer = reports.answer_recommendations(ctx)
+        if answer is None:
+            answer = Answer("", found=False, intent="brief")
     if answer is None and QUANTITY_RE.search(q.text):
         answer = prose.answer_prose_figures(ctx)
     if answer is None:
@@ -126,7 +159,11 @@ def answer_question(store: Store, question: str, state: dict | None,
         if report and not plan and not answer.found:
             answer = passage_answer(store, strip_period_words(question), files)
         answer.entities = ctx.entities()
+    if answer.intent == "brief" or "brief" in intents:
+        answer = brief_answer(ctx, answer)
     result = answer.to_dict(store, resolver)
+    if result["brief_url"] is None:
+        result["brief_url"] = brief_url_for(result["intent"], result["entities"], question, result["found"])
     resolved = [c for c in [result["entities"].get("code")] if c] or q.codes
     new_state = {"question": q, "codes": resolved,
                  "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
+from assistant.brief_links import brief_url_for, parse_topic
 from assistant.briefs import build_brief, gather
 from assistant.briefs.escape import escape, plain, shorten
-from assistant.briefs.links import brief_url_for, parse_topic
 from assistant.briefs.model import Facts, Table
 from assistant.briefs.render import STYLES
 from assistant.errors import UserError

@@ -17,9 +17,10 @@ from typing import Any
 
 from knowledge.store import Store
 
+from ..brief_links import parse_code
 from ..errors import UserError
 from .answer import answer_brief
-from .data import Catalog, parse_code
+from .data import Catalog
 from .matrix import recommendations_brief
 from .model import Brief
 from .objective import objective_brief

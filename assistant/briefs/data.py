@@ -14,7 +14,6 @@ from knowledge.text import fold
 from queries.levels import LevelRule, effective_rule
 
 from ..errors import UserError
-from ..understand import find_question_codes, normalise
 from .model import Source
 
 RECORD_TABLES_WITH_OWNER = ("entities", "indicators", "targets", "measurements", "activities",
@@ -137,29 +136,6 @@ def add_months(d: date, months: float) -> date:
 
 
 # ---- codes, plans and periods ---------------------------------------------------------------
-
-_SECTOR_CODE_RE = re.compile(r"^\s*(\d)\s*\.\s*(\d{1,2})\s*$")
-
-
-def parse_code(text: str) -> str | None:
-    """A canonical objective/action code from user text ("oei 5", "AEI.3.1", "1.1").
-    An indicator code (IAEI.03.01.01) names its owner (AEI.03.01)."""
-    text = (text or "").strip()
-    if not text or len(text) > 60:
-        return None
-    m = _SECTOR_CODE_RE.match(text)
-    if m:
-        return f"{int(m.group(1))}.{int(m.group(2))}"
-    codes = find_question_codes(normalise(text))
-    if not codes:
-        return None
-    code = codes[0]
-    if code.startswith("I") and code[1:4] in ("OEI", "AEI", "OES", "AES"):
-        owner = code[1:]
-        parts = owner.split(".")
-        return ".".join(parts[:2] if parts[0].startswith("O") else parts[:3])
-    return code
-
 
 def child_prefix(code: str) -> str | None:
     """Codes of the actions under an objective: OEI.05 → AEI.05., OES.02 → AES.02., 1.0 → 1."""

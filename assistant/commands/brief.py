@@ -10,8 +10,8 @@ from pathlib import Path
 from knowledge.config import db_path, updates_db_path
 from knowledge.store import Store
 
+from ..brief_links import parse_topic
 from ..briefs import build_brief
-from ..briefs.links import parse_topic
 from ..errors import UserError
 
 

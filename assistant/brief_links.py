@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from knowledge.text import fold
 
-from .data import parse_code
+from .understand import find_question_codes, normalise
 
 ENDPOINT = "/api/brief"
 # Intents whose answer is about one objective or action: its brief shows the whole picture.
@@ -20,6 +20,29 @@ REPORT_INTENTS = {"critical", "summary", "list", "count", "compare", "recommenda
 
 _PERIOD_RE = re.compile(r"^(19|20)\d\d(\s*-?\s*(s[12]|i{1,2}))?$")
 _CODE_ONLY_RE = re.compile(r"^i?(oei|aei|oes|aes)[\s.\-]*\d{1,2}([\s.\-]+\d{1,2}){0,2}\.?$|^\d\s*\.\s*\d{1,2}$")
+
+
+_SECTOR_CODE_RE = re.compile(r"^\s*(\d)\s*\.\s*(\d{1,2})\s*$")
+
+
+def parse_code(text: str) -> str | None:
+    """A canonical objective/action code from user text ("oei 5", "AEI.3.1", "1.1").
+    An indicator code (IAEI.03.01.01) names its owner (AEI.03.01)."""
+    text = (text or "").strip()
+    if not text or len(text) > 60:
+        return None
+    m = _SECTOR_CODE_RE.match(text)
+    if m:
+        return f"{int(m.group(1))}.{int(m.group(2))}"
+    codes = find_question_codes(normalise(text))
+    if not codes:
+        return None
+    code = codes[0]
+    if code.startswith("I") and code[1:4] in ("OEI", "AEI", "OES", "AES"):
+        owner = code[1:]
+        parts = owner.split(".")
+        return ".".join(parts[:2] if parts[0].startswith("O") else parts[:3])
+    return code
 
 
 def url(**params: str | None) -> str:
