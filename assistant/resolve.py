@@ -99,6 +99,8 @@ class Resolver:
 
     def plan_for_hint(self, q: Question) -> str | None:
         """The plan a question names ("nuevo PEI", "PEI 2025-2030", "PESEM", "hasta el 2030")."""
+        if q.plan_name and q.plan_name in self.plans:
+            return q.plan_name
         if q.span:
             for p in self.plans:
                 if f"{q.span[0]}-{q.span[1]}" in p:

@@ -70,6 +70,7 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
         codes = [f"{prev_codes[0].split('.')[0]}.{int(bare.group(1)):02d}.{int(bare.group(2)):02d}"]
     return dataclasses.replace(
         q,
+        plan_name=q.plan_name or (None if q.plan_hint or q.span else previous.get("plan")),
         text=f"{prev.text} || {q.text}" if not classify(q) else q.text,
         codes=codes or prev_codes,
         aois=q.aois or prev.aois,
@@ -84,6 +85,22 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
 def strip_plan_words(question: str) -> str:
     """Once the search is limited to a plan's documents, the words naming the plan say nothing more."""
     return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
+
+
+def unknown_codes(ctx: Context) -> Answer | None:
+    """A code no document holds (OEI.12, AES.05.02) is answered as such, never with a neighbour's figures."""
+    r = ctx.resolver
+    known = {e["code"] for e in r.entities} | {i["code"] for i in r.indicators if i.get("code")} | \
+            {i["owner"] for i in r.indicators if i.get("owner")}
+    known |= {m["owner"] for m in ctx.store.rows("select distinct owner from measurements where owner is not null")}
+    missing = [c for c in ctx.q.codes if c not in known]
+    if not missing or len(missing) < len(ctx.q.codes):
+        return None
+    similar = sorted({c for c in known if c and c.split(".")[0] == missing[0].split(".")[0]})
+    hint = f" Códigos de ese tipo en los documentos: {', '.join(similar[:14])}{'…' if len(similar) > 14 else ''}." \
+        if similar else ""
+    return not_found(f"{', '.join(missing)} no figura en ninguno de los documentos del corpus.{hint}",
+                     "codigo_inexistente", ctx.entities())
 
 
 def brief_answer(ctx: Context, answer: Answer) -> Answer:
@@ -126,7 +143,7 @@ def answer_question(store: Store, question: str, state: dict | None,
         own = classify(parse(question))
         intents = list(dict.fromkeys(own + list(state.get("intents") or [])))
     ctx = Context(store, resolver, q, intents, state, updates_db)
-    answer = None
+    answer = unknown_codes(ctx)
     for intent in intents:
         for handler in HANDLERS.get(intent, []):
             answer = handler(ctx)
@@ -165,6 +182,6 @@ def answer_question(store: Store, question: str, state: dict | None,
     if result["brief_url"] is None:
         result["brief_url"] = brief_url_for(result["intent"], result["entities"], question, result["found"])
     resolved = [c for c in [result["entities"].get("code")] if c] or q.codes
-    new_state = {"question": q, "codes": resolved,
+    new_state = {"question": q, "codes": resolved, "plan": result["entities"].get("plan"),
                  "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}
     return result, new_state

@@ -44,6 +44,7 @@ class Question:
     plan_hint: str | None = None              # "nuevo", "anterior", "pesem", "sectorial" or a span
     span: tuple[int, int] | None = None
     statuses: list[str] = field(default_factory=list)
+    plan_name: str | None = None              # a plan carried over from the previous turn
 
     def has(self, *words: str) -> bool:
         return any(w in self.text for w in words)
@@ -65,7 +66,8 @@ def parse(raw: str) -> Question:
         q.span = (int(spans[0][0]), int(spans[0][1]))
     span_years = {int(y) for s in spans for y in s}
     q.years = [int(y) for y in YEAR_RE.findall(text) if int(y) not in span_years]
-    if re.search(r"\b(primer|1er|1º|1o|i)\s+semestre\b|\bsemestre\s+(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
+    if re.search(r"\b(primer|1er|1º|1o|i)\s+(semestre|sem)\b|\b(semestre|sem)\.?\s*(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
+                 r"\bs1\b|\b1s\b|\bsemestre 20\d\d-i\b|"
                  r"\bmitad de ano\b|\bal semestre\b|\bsemestral|\bdel semestre\b|\ben el semestre\b|\bjunio\b", text):
         q.semester = 1
     elif re.search(r"\b(segundo|2do)\s+semestre\b|\b20\d\d\s*-\s*(ii|s2)\b", text):

@@ -170,11 +170,13 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
                          ctx.entities(plan=plan))
     target_years = wanted_years or years[-1:]
     text = ctx.q.text + " "
-    asked = [m for m, words in METRIC_WORDS if any(w in text for w in words) and m.startswith("avance_tipo")]
+    asked = [m for m, words in METRIC_WORDS if any(w in text for w in words)
+             and m in ("avance_tipo1", "avance_tipo2", "valor_obtenido", "logro_esperado")
+             and not (m == "valor_obtenido" and not re.search(r"valor obtenido|obtuvo|obtenido", text))]
     if asked and not any(r["metric"] in asked and r["year"] in target_years for r in rows):
         have = sorted({r["year"] for r in rows if r["metric"] in asked})
         label = METRIC_LABELS.get(asked[0], asked[0])
-        where = f"solo lo presenta para {', '.join(map(str, have))}" if have else "no lo presenta"
+        where = f"lo presenta para {', '.join(map(str, have))}" if have else "no lo presenta"
         return not_found(f"El {plan} no registra el {label} de {code} para {', '.join(map(str, target_years))}: "
                          f"el reporte {where}.", "avance", ctx.entities(plan=plan))
     order = wanted_metrics(ctx)
@@ -331,8 +333,9 @@ def answer_trend(ctx: Context) -> Answer | None:
     pct, owner, name, a, b = changes[0]
     label = METRIC_LABELS.get(metric, metric)
     answer_text = (f"{'Mayor aumento' if rising else 'Mayor caída'} entre {y1} y {y2}: «{name}» ({owner}), "
-                   f"{label} de {fmt(a['value'], a['raw'])} a {fmt(b['value'], b['raw'])}, variación "
-                   f"{pct:+.1f}% (cálculo: ({fmt(b['value'])} − {fmt(a['value'])}) / {fmt(a['value'])} × 100).")
+                   f"{label} de {fmt(a['value'], a['raw'])} a {fmt(b['value'], b['raw'])}: "
+                   f"{'sube' if pct > 0 else 'cae'} {abs(pct):.1f}% (cálculo: ({fmt(b['value'])} − "
+                   f"{fmt(a['value'])}) / {fmt(a['value'])} × 100 = {pct:+.1f}%).")
     said = _document_says(ctx, name, y2, a["file"])
     if said:
         answer_text += f" El reporte lo expresa así: «{said['text'][:300]}»"
@@ -353,7 +356,7 @@ def _series(ctx: Context, series: dict, span: list[int], metric: str) -> Answer:
             change = ""
             if previous is not None and previous["value"] not in (None, 0) and row["value"] is not None:
                 pct = (row["value"] - previous["value"]) / abs(previous["value"]) * 100
-                change = f" ({pct:+.1f}%)"
+                change = f" ({'cae' if pct < 0 else 'sube'} {abs(pct):.1f}%)" if round(pct, 1) else " (sin cambio)"
                 table.append([owner, name, y, row["value"], round(pct, 1)])
             else:
                 table.append([owner, name, y, row["value"] if row["value"] is not None else row["raw"], None])

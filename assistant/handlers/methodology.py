@@ -24,8 +24,12 @@ def answer_methodology(ctx: Context) -> Answer | None:
             return found
     if q.has("por que") and any(c.startswith(("AEI", "OEI")) for c in q.codes):
         return _why(ctx)
-    if asks_formula and q.has("avance", "sentido", "ascendente", "descendente", "permisible"):
+    asks_value = any(c.startswith(("AEI", "OEI", "AES", "OES")) for c in q.codes) and q.has(
+        "corregido", "cual es el avance", "valor obtenido", "cuantos", "cuantas", "logro esperado")
+    if asks_formula and not asks_value and q.has("avance", "sentido", "ascendente", "descendente", "permisible"):
         return _formula_table(ctx)
+    if asks_value:
+        return None
     return _from_passages(ctx)
 
 

@@ -150,7 +150,9 @@ def answer_target(ctx: Context) -> Answer | None:
         text += f" Sin meta en el documento para: {', '.join(map(str, sorted(set(missing_years))))}."
     if others:
         text += f" El código {codes[0]} existe también en {', '.join(others)}."
-    answer = Answer(text, intent="target", entities=ctx.entities(plan=indicators[0]["plan"]),
+    answer = Answer(text, intent="target", entities=ctx.entities(plan=indicators[0]["plan"],
+                                                                 code=indicators[0].get("code") if len(indicators) == 1
+                                                                 else indicators[0]["owner"]),
                     columns=["Indicador", "Nombre", "Año", "Meta"], rows=rows_out)
     return answer.cite(*cited[:6])
 
@@ -177,7 +179,9 @@ def answer_baseline(ctx: Context) -> Answer | None:
         cited.append({**i, "line_start": i.get("baseline_line_start") or i["line_start"],
                       "line_end": i.get("baseline_line_end") or i["line_end"],
                       "locator": i.get("baseline_locator") or i["locator"]})
-    answer = Answer("; ".join(parts) + ".", intent="baseline", entities=ctx.entities(plan=with_base[0]["plan"]),
+    answer = Answer("; ".join(parts) + ".", intent="baseline",
+                    entities=ctx.entities(plan=with_base[0]["plan"], code=with_base[0].get("code")
+                                          if len(with_base) == 1 else with_base[0]["owner"]),
                     columns=["Indicador", "Nombre", "Año", "Línea de base"], rows=rows)
     return answer.cite(*cited)
 
@@ -187,6 +191,10 @@ def answer_baseline(ctx: Context) -> Answer | None:
 def answer_indicator(ctx: Context) -> Answer | None:
     codes = entity_codes(ctx) or [c for c in ctx.q.codes if c.startswith("I")]
     plan, others = target_plan(ctx, codes)
+    if codes and not entity_codes(ctx):
+        return _indicator_owners(ctx, codes[0], plan)
+    if codes and plan and not any(i["plan"] == plan for i in ctx.resolver.indicators):
+        return _measured_indicators(ctx, codes[0], plan)
     indicators = find_indicators(ctx, plan)
     if not indicators:
         entity, _ = find_entity(ctx, plan)
@@ -216,6 +224,34 @@ def answer_indicator(ctx: Context) -> Answer | None:
     answer = Answer(text, intent="indicator", entities=ctx.entities(plan=indicators[0]["plan"], code=owner),
                     columns=["Código", "Indicador", "Fórmula", "Responsable"], rows=rows)
     return answer.cite(*indicators[:6])
+
+
+def _indicator_owners(ctx: Context, code: str, plan: str | None) -> Answer | None:
+    rows = [i for i in ctx.resolver.indicators if i.get("code") == code and (plan is None or i["plan"] == plan)]
+    if not rows:
+        return None
+    owners = list(dict.fromkeys(i["owner"] for i in rows))
+    text = (f"El indicador {code} «{rows[0]['name']}» ({rows[0]['plan']}) figura bajo: {', '.join(owners)}.")
+    if len(owners) > 1:
+        text += " El documento usa el mismo código en más de una acción."
+    answer = Answer(text, intent="indicator", entities=ctx.entities(plan=rows[0]["plan"], code=owners[0]),
+                    columns=["Indicador", "Nombre", "Pertenece a"], rows=[[code, i["name"], i["owner"]] for i in rows])
+    return answer.cite(*rows)
+
+
+def _measured_indicators(ctx: Context, code: str, plan: str) -> Answer | None:
+    """Plans known only through their evaluation reports: the indicator names the reports measure."""
+    rows = ctx.store.rows("select * from measurements where owner = ? and plan = ? and indicator_name is not null "
+                          "order by id", (code, plan))
+    names = list(dict.fromkeys(r["indicator_name"] for r in rows))
+    if not names:
+        return not_found(f"Los documentos no nombran el indicador de {code} ({plan}).", "indicator",
+                         ctx.entities(plan=plan, code=code))
+    cited = [next(r for r in rows if r["indicator_name"] == n) for n in names]
+    answer = Answer(f"{code} ({plan}) se mide con: " + "; ".join(f"«{n}»" for n in names) + " (según los informes "
+                    "de evaluación).", intent="indicator", entities=ctx.entities(plan=plan, code=code),
+                    columns=["Código", "Indicador"], rows=[[code, n] for n in names])
+    return answer.cite(*cited)
 
 
 def answer_responsible(ctx: Context) -> Answer | None:
@@ -351,6 +387,10 @@ def answer_structure(ctx: Context) -> Answer | None:
         kind = next((k for k in EQUIVALENT_KINDS.get(kind, ()) if k in kinds_here), kind)
     pool = [e for e in r.entities if e["plan"] == plan and e["kind"] == kind]
     parent = next((c for c in codes if c.startswith(("OEI", "OES")) or c.endswith(".0")), None)
+    if parent is None and kind in ("AEI", "AES", "OEE") and re.search(r"\b(objetivo|oei|oes)\b", q.text):
+        parents = r.match_entities(q, plan, ("OEI", "OES", "OEG"), min_score=0.45)
+        if parents:
+            parent = parents[0].row["code"]
     if parent and kind in ("AEI", "AES", "OEE"):
         pool = [e for e in pool if e.get("parent") == parent]
     unit = _unit_filter(q.raw, r, plan)
@@ -371,7 +411,7 @@ def answer_structure(ctx: Context) -> Answer | None:
         text_parts.append(", ".join(f"{n} de {t}" for t, n in sorted(tipos.items())))
     if with_indicator:
         having = [e["code"] for e in pool if e["code"] in owned]
-        text_parts.append(f"con indicador: {', '.join(having) if having else 'ninguna'}")
+        text_parts.append(f"{len(having)} con indicador: {', '.join(having) if having else 'ninguna'}")
     text = "; ".join(text_parts) + ": " + ", ".join(e["code"] for e in pool) + "."
     rows = [[e["code"], e["title"], e.get("tipo") or "", "; ".join(units(e)),
              "sí" if e["code"] in owned else "no"] for e in pool]

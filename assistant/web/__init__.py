@@ -36,11 +36,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .auth import auth
     from .briefs import briefs
+    from .ops import init_ops
     from .pages import pages
     from .security import init_security, wants_json
     from .tracker import tracker
 
     init_security(app)
+    init_ops(app)  # request ids, /api/ask rate limit, answer cache, OpenAPI
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(auth)
