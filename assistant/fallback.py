@@ -83,23 +83,30 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
     return True
 
 
-def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3) -> list[dict]:
+def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3,
+                  prefer_prose: bool = False) -> list[dict]:
     focus = " ".join(t for t in tokens(question) if t not in FILLER and not (t.isdigit() and len(t) < 4)) or question
     hits = store.search(focus, limit=20, files=files)
     seen = {h["id"] for h in hits}
     hits += [h for h in store.search(focus, limit=60, files=files, require_all=False) if h["id"] not in seen]
     answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
     pool = answers or hits
+    wanted = {stem(t) for t in tokens(question) if t not in STOPWORDS and len(t) > 2}
     for h in pool:
         h["coverage"] = coverage(store, question, f"{h.get('section') or ''} {h.get('caption') or ''} {h['text']}")
-    # bm25 order, nudged by how much of the question each passage holds
-    ranked = sorted(enumerate(pool), key=lambda x: (-round(x[1]["coverage"], 1), x[0]))
+        # how well the table caption or section heading alone describes the question (all its words count)
+        label = {stem(t) for t in tokens(h.get("caption") or h.get("section") or "")}
+        h["label_match"] = len(wanted & label) / len(wanted) if wanted else 0.0
+    # bm25 order, nudged by how much of the question each passage holds, then by its caption
+    ranked = sorted(enumerate(pool), key=lambda x: (-round(x[1]["coverage"], 1),
+                                                    prefer_prose and x[1]["kind"] == "row",
+                                                    -round(x[1]["label_match"], 2), x[0]))
     return [h for _, h in ranked[:limit]]
 
 
 def passage_answer(store: Store, question: str, files: list[str] | None = None, intent: str = "busqueda",
-                   min_coverage: float = MIN_COVERAGE) -> Answer:
-    shown = best_passages(store, question, files)
+                   min_coverage: float = MIN_COVERAGE, prefer_prose: bool = False) -> Answer:
+    shown = best_passages(store, question, files, prefer_prose=prefer_prose)
     if not shown:
         return Answer("No encontré en los documentos un pasaje que responda a la pregunta.", found=False,
                       intent=intent)
@@ -108,4 +115,23 @@ def passage_answer(store: Store, question: str, files: list[str] | None = None, 
         "No encontré en los documentos una respuesta precisa; estos son los pasajes más cercanos:")
     body = "\n".join(f"• {p['text'][:700]} ({locator(p)}, {p['file']})" for p in shown)
     answer = Answer(f"{lead}\n{body}", found=found, intent=intent)
+    if found:
+        whole_table(store, question, shown[0], answer)
     return answer.cite(*shown)
+
+
+def whole_table(store: Store, question: str, best: dict, answer: Answer) -> None:
+    """When the best passage is a row of a table whose caption the question describes ("¿qué OEI se
+    priorizaron para la evaluación semestral?"), the whole table is the answer: show all its rows."""
+    if best.get("kind") != "row" or not best.get("table_id") or not best.get("caption"):
+        return
+    if coverage(store, question, best["caption"]) < 0.5:
+        return
+    table = store.table(best["table_id"])
+    if not table or not table["rows"] or len(table["rows"]) > 40:
+        return
+    width = max(len(table["header"]), *(len(r) for r in table["rows"]))
+    header = [h or f"Columna {i + 1}" for i, h in enumerate(table["header"] + [""] * (width - len(table["header"])))]
+    answer.columns = header
+    answer.rows = [row + [""] * (width - len(row)) for row in table["rows"]]
+    answer.text += f"\nLa tabla completa («{table['caption']}», líneas {table['line_start']}-{table['line_end']}) va abajo."

@@ -125,7 +125,8 @@ def analyse(doc: Document) -> Structure:
     def flush_para() -> None:
         if para:
             text = " ".join(t for _, t in para)
-            kind = "list" if LIST_RE.match(para[0][1]) else "paragraph"
+            kind = "list" if LIST_RE.match(para[0][1]) else ("note" if _looks_like_note(text) and len(text) < 200
+                                                              else "paragraph")
             out.passages.append(Passage(text, para[0][0], para[-1][0], section(), kind, caption))
             para.clear()
 
