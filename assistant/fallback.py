@@ -97,6 +97,10 @@ def best_passages(store: Store, question: str, files: list[str] | None = None, l
         # how well the table caption or section heading alone describes the question (all its words count)
         label = {stem(t) for t in tokens(h.get("caption") or h.get("section") or "")}
         h["label_match"] = len(wanted & label) / len(wanted) if wanted else 0.0
+    if prefer_prose:
+        prose = [h for h in pool if h["kind"] != "row"]
+        if prose and max(h["coverage"] for h in prose) >= MIN_COVERAGE:
+            pool = prose
     # bm25 order, nudged by how much of the question each passage holds, then by its caption
     ranked = sorted(enumerate(pool), key=lambda x: (-round(x[1]["coverage"], 1),
                                                     prefer_prose and x[1]["kind"] == "row",

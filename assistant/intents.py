@@ -26,7 +26,8 @@ RULES: list[tuple[str, str]] = [
                r"para (el )?20\d\d)\b"),
     ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
-    ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador)"),
+    ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador|"
+                  r"a que (accion|objetivo)[\w ]{0,40}(corresponde|pertenece))"),
     ("list", r"\bque (objetivos|acciones|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),

@@ -156,6 +156,8 @@ def answer_question(store: Store, question: str, state: dict | None,
         measured = measures.answer_avance(ctx) if q.years else None
         if measured is not None and measured.found:
             answer = measured
+        elif all(c.startswith("I") for c in q.codes):
+            answer = plan_facts.answer_indicator(ctx)
         elif len(q.text.split()) <= 5:
             answer = plan_facts.answer_objective(ctx)
     if answer is None and "brief" in intents:

@@ -243,18 +243,26 @@ def answer_compare(ctx: Context) -> Answer | None:
         if not a or not b:
             return None
         la, lb = METRIC_LABELS.get(a["metric"], a["metric"]), METRIC_LABELS.get(b["metric"], b["metric"])
+        extra = [x for x in (pick(m) for m in asked[2:4]) if x]
+        also = "".join(f"; {METRIC_LABELS.get(x['metric'], x['metric'])} {fmt(x['value'], x['raw'])}" for x in extra)
         if a["value"] is None or b["value"] is None:
             return Answer(f"{code}, {describe_period(period)}: {la} {fmt(a['value'], a['raw'])} y {lb} "
-                          f"{fmt(b['value'], b['raw'])}; la diferencia no es calculable.", intent="compare",
-                          entities=ctx.entities(plan=plan, period=period)).cite(a, b)
+                          f"{fmt(b['value'], b['raw'])}{also}; la diferencia no es calculable.", intent="compare",
+                          entities=ctx.entities(plan=plan, period=period, code=code)).cite(a, b, *extra)
         gap = round(a["value"] - b["value"], 2)
+        percent = "%" in la and "%" in lb
+        unit = "puntos porcentuales" if percent else "unidades"
         answer = Answer(
             f"{code} ({plan}), {describe_period(period)}: {la} {fmt(a['value'])} frente a {lb} {fmt(b['value'])}; "
-            f"diferencia {fmt(abs(gap))} puntos porcentuales ({la} {'mayor' if gap > 0 else 'menor'}; "
-            f"cálculo: {fmt(a['value'])} − {fmt(b['value'])} = {fmt(gap)}).",
+            f"diferencia {fmt(abs(gap))} {unit} ({la} {'mayor' if gap > 0 else 'menor'}; "
+            f"cálculo: {fmt(a['value'])} − {fmt(b['value'])} = {fmt(gap)}){also}.",
             intent="compare", entities=ctx.entities(plan=plan, period=period, code=code),
-            columns=["Medida", "Valor"], rows=[[la, a["value"]], [lb, b["value"]], ["Diferencia (p.p.)", gap]])
-        return answer.cite(a, b)
+            columns=["Medida", "Valor"],
+            rows=[[la, a["value"]], [lb, b["value"]], *[[METRIC_LABELS.get(x["metric"], x["metric"]),
+                                                          x["value"] if x["value"] is not None else x["raw"]]
+                                                         for x in extra],
+                  [f"Diferencia ({'p.p.' if percent else 'unidades'})", gap]])
+        return answer.cite(a, b, *extra)
     metric = asked[0] if asked else None
     periods = sorted({r["period"] for r in rows if r["period"]}, key=period_key)
     if len(periods) < 2:

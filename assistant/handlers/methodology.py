@@ -41,7 +41,8 @@ def _from_passages(ctx: Context) -> Answer | None:
     plan = ctx.resolver.plan_for_hint(ctx.q)
     files = [doc["file"]] if doc else ([d["file"] for d in ctx.resolver.documents if d["plan"] == plan] if plan
                                         else None)
-    answer = passage_answer(ctx.store, ctx.q.raw, files, intent="methodology", prefer_prose=True)
+    how = bool(re.search(r"\bcomo se\b|\bpor que\b|\ben que se (bas|sustent)", ctx.q.text))  # explained in prose
+    answer = passage_answer(ctx.store, ctx.q.raw, files, intent="methodology", prefer_prose=how)
     return answer if answer.found else None
 
 
