@@ -15,6 +15,7 @@ from knowledge.text import fold
 
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
 from ..resolve import QUESTION_WORDS, describe_period, period_key
+from ..understand import STATUS_WORDS
 from . import Context
 
 STATUS_LABELS = {"en proceso": "en proceso", "ejecutado/culminado": "ejecutada/culminada",
@@ -114,6 +115,9 @@ def answer_recommendations(ctx: Context) -> Answer | None:
         return missing
     q = ctx.q
     text = q.text
+    named = _named_recommendation(ctx)
+    if named is not None:
+        return named
     wants_new = bool(re.search(r"\bnuevas?\b|\bformula|\bpropone|\brecomienda el informe|\bque recomienda", text))
     kind = "nueva" if wants_new and not q.statuses else "seguimiento"
     doc = _report(ctx, "recommendations", f"and list_kind = '{kind}'")
@@ -161,6 +165,45 @@ def answer_recommendations(ctx: Context) -> Answer | None:
                     columns=columns, rows=table)
     answer.suggestions = ["¿Qué recomendaciones están culminadas?", "¿Qué recomendaciones nuevas formula el informe anual?"]
     return answer.cite(*rows[:8])
+
+
+REC_WORDS = frozenset("recomendacion recomendaciones quien quienes tiene tienen plazo estado esta encarga "
+                      "responsable responsables matriz informe seguimiento vuelve recomendar nueva nuevas".split())
+
+
+def _named_recommendation(ctx: Context) -> Answer | None:
+    """A recommendation named by its content ("la de fortalecer el aplicativo MAPCE"): its rows in every
+    report, with status, responsible units and plazo."""
+    from ..fallback import FILLER, coverage
+
+    status_words = {w for words in STATUS_WORDS.values() for phrase in words for w in phrase.split()}
+    kept = [t for t in tokens(ctx.q.text) if t not in REC_WORDS and t not in FILLER and t not in STOPWORDS
+            and not t.isdigit() and not any(t.startswith(w) for w in status_words) and len(t) > 3]
+    if len(kept) < 3:
+        return None
+    words = " ".join(kept)
+    rows = ctx.store.rows("select r.*, d.period as doc_period from recommendations r join documents d "
+                          "on d.file = r.file order by r.id")
+    scored = sorted(((coverage(ctx.store, words, f"{r['aspecto'] or ''} {r['text']} {r['accion_clave'] or ''}"), r)
+                     for r in rows), key=lambda x: -x[0])
+    if not scored or scored[0][0] < 0.6:
+        return None
+    best = scored[0][0]
+    chosen = [r for score, r in scored if score >= best - 0.1][:4]
+    parts = []
+    for r in chosen:
+        kind = "nueva" if r["list_kind"] == "nueva" else "en la matriz de seguimiento"
+        status = f", estado: {STATUS_LABELS.get(r['status'], r['status'])}" if r["status"] else ""
+        plazo = f", plazo: {fmt(r['plazo_meses'])} meses" if r["plazo_meses"] is not None else ""
+        parts.append(f"Informe de {describe_period(r['period'])}, recomendación {kind} N.º {r['number']}: "
+                     f"«{r['text'][:300]}»; responsable: {'; '.join(_loads(r['responsible'])) or 'sin dato'}"
+                     f"{plazo}{status}")
+    answer = Answer(". ".join(parts) + ".", intent="recommendation", entities=ctx.entities(),
+                    columns=["Informe", "Lista", "N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"],
+                    rows=[[describe_period(r["period"]), r["list_kind"], r["number"], r["text"],
+                           "; ".join(_loads(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
+    answer.text += _app_updates_note(ctx, chosen)
+    return answer.cite(*chosen)
 
 
 def _tracked(ctx: Context) -> list[dict]:
