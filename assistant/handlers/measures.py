@@ -143,6 +143,9 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
         text += ". También: " + "; ".join(
             f"{METRIC_LABELS.get(r['metric'], r['metric'])} {fmt(r['value'], r['raw'])}" for r in extras[:8])
     text += "."
+    said = _owner_statements(ctx, code, chosen[0]["file"])
+    if said:
+        text += " El informe lo detalla: " + " ".join(f"«{x['sentence'][:300]}»" for x in said)
     other_periods = [p for p in periods if p != period]
     if other_periods:
         text += f" Hay datos también para {', '.join(describe_period(p) for p in other_periods)}."
@@ -153,7 +156,7 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
                   for r in chosen]
     answer = Answer(text, intent="avance", entities=ctx.entities(plan=plan, period=period, code=code),
                     columns=["Medida", "Valor", "Indicador", "Período"], rows=table_rows)
-    answer.cite(*chosen)
+    answer.cite(*chosen, *said)
     answer.suggestions = [f"¿Por qué {code} tuvo ese avance?", f"¿Qué actividades operativas tiene la {code}?"
                           if code.startswith("AEI") else f"¿Qué AEI del {code} tienen avance bajo?"]
     return answer
@@ -201,6 +204,13 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     answer = Answer(text, intent="avance", entities=ctx.entities(plan=plan, code=code),
                     columns=["Indicador", "Medida", "Año", "Valor"], rows=table_rows)
     return answer.cite(*chosen)
+
+
+def _owner_statements(ctx: Context, code: str, file: str) -> list[dict]:
+    """Sentences of the same report stating the counts behind an action's avance ("8 de 25 reuniones")."""
+    rows = ctx.store.rows("select * from statements where owner = ? and file = ? and topic = 'porcentaje_con_conteo' "
+                          "order by line_start", (code, file))
+    return [r for r in rows if "|" in (r["raw"] or "") and any(p for p in r["raw"].split("|")[1:])][:2]
 
 
 def answer_code_year(ctx: Context) -> Answer | None:

@@ -97,6 +97,8 @@ def answer_prose_figures(ctx: Context) -> Answer | None:
             score, sentence = best_sentence(hit["text"], part, years)
             if sentence:
                 scored.append((score + 0.5 * hit["coverage"], sentence, hit))
+        used = {fp[1] for fp in found_parts}
+        scored = [x for x in scored if x[1] not in used] or scored  # each part its own sentence when possible
         if scored:
             _, sentence, hit = max(scored, key=lambda x: x[0])
             found_parts.append((part, sentence, hit))

@@ -327,8 +327,10 @@ def answer_activity(ctx: Context) -> Answer | None:
                           (code, doc["file"]) if doc else (code,))
     if crit:
         c = crit[0]
+        aois = ", ".join(_loads(c["aois"]))
         answer.text += (f" {code} figura como acción crítica ({'objetivo priorizado' if c['priorizado'] else 'objetivo no priorizado'})"
-                        f" en el informe de {describe_period(c['period'])}: "
+                        f" en el informe de {describe_period(c['period'])}"
+                        + (f"; actividades operativas analizadas: {aois}" if aois else "") + ": "
                         f"{excerpt(ctx.store, c['file'], c['line_start'], c['line_end'], limit=3000)}")
     return answer.cite(*averages, *rows, *crit[:1])
 
@@ -499,6 +501,18 @@ def answer_measure_list(ctx: Context) -> Answer | None:
     non_value = re.search(r"\b(nc|nd)\b", text)
     if not level and not non_value:
         return None
+    none_at = re.search(r"\b(ninguna|sin|cero|no tuvieron|no tiene|no tienen)\b.*\b(aei|acciones|accion)\b", text)
+    if level and none_at and re.search(r"\b(objetivos?|oei)\b", text):
+        doc = ctx.resolver.report_for(q) or ctx.resolver.latest_report()
+        rows = ctx.store.rows("select * from measurements where file = ? and metric = ? and owner like 'OEI%' "
+                              "order by owner", (doc["file"], f"aei_{level}")) if doc else []
+        zero = [r for r in rows if r["value"] == 0]
+        if rows:
+            answer = Answer(f"En el informe de {describe_period(doc['period'])}, objetivos sin acciones estratégicas con "
+                            f"nivel {level}: {', '.join(r['owner'] for r in zero) or 'ninguno'}.", intent="list",
+                            entities=ctx.entities(period=doc["period"]), columns=["OEI", f"AEI con nivel {level}"],
+                            rows=[[r["owner"], r["value"]] for r in rows])
+            return answer.cite(*(zero or rows)[:6])
     kind = "OEI" if re.search(r"\b(objetivos?|oei)\b", text) else "AEI"
     doc = ctx.resolver.report_for(q) or ctx.resolver.latest_report()
     if doc is None:
