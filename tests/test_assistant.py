@@ -126,3 +126,53 @@ def test_hostile_text_never_500(client):
     for q in ['" OR 1=1 --', "<script>alert(1)</script>", "AND NOT NEAR(", "\x00\x01", "🙂" * 300, "OEI.99.99.99"]:
         r = client.post("/api/ask", json={"question": q})
         assert r.status_code == 200 and r.is_json
+
+
+def test_unknown_code_is_not_answered_with_a_neighbour(client):
+    body = ask(client, "valor 2020 de la AES.05.02 del PESEM 2015-2021")
+    assert body["found"] is False and "AES.05.02" in body["answer"]
+
+
+def test_recommendation_named_by_its_content(client):
+    body = ask(client, "la recomendacion de fortalecer el aplicativo MAPCE, quien la tiene y en que plazo?")
+    assert body["found"] and "MAPCE" in body["answer"] and "12 meses" in body["answer"]
+    assert any(s["file"] == E1 for s in body["sources"])
+
+
+def test_list_question_answered_with_the_whole_table(client):
+    body = ask(client, "qué objetivos estrategicos se priorizaron para la evaluacion semestral 2024-I?")
+    codes = {row[0] for row in body["table"]["rows"]}
+    assert {"OEI.01", "OEI.03", "OEI.05", "OEI.08"} <= codes
+
+
+def test_brief_requests_return_a_brief_url(client):
+    body = ask(client, "genera un brief del OEI.05")
+    assert body["intent"] == "brief" and body["brief_url"].startswith("/api/brief?tipo=objetivo")
+    assert ask(client, "genera un brief")["found"] is False
+
+
+def test_people_are_not_in_the_documents(client):
+    body = ask(client, "como se llama el jefe de la Unidad Funcional de Integridad Institucional?")
+    assert body["found"] is False
+
+
+def test_avance_quotes_the_counts_the_report_states(client):
+    body = ask(client, "AEI 01.03 avance anual 2024, meta de reuniones y cuantas se ejecutaron")
+    assert "33" in body["answer"] and "(25)" in body["answer"] and "(8)" in body["answer"]
+
+
+def test_comparison_of_counts_is_not_in_percentage_points(client):
+    body = ask(client, "AEI 1.10 semestre 2024-I: valor obtenido frente al logro esperado semestral")
+    assert "puntos porcentuales" not in body["answer"]
+    assert "493" in body["answer"] and "850" in body["answer"]
+
+
+def test_indicator_code_names_its_owners(client):
+    body = ask(client, "El código IAEI.11.03.01, ¿a qué acción estratégica corresponde en el PEI 2025-2030?")
+    assert "AEI.11.03" in body["answer"] and "AEI.11.11" in body["answer"]
+
+
+def test_follow_up_keeps_the_plan(client):
+    first = ask(client, "¿Cuál fue el avance del OEI.04 en el año 2024?")
+    second = ask(client, "¿y con qué indicador se mide ese objetivo?", first["conversation_id"])
+    assert "condiciones adecuadas" in second["answer"]
