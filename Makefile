@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PLANES_CORPUS ?= $(abspath ../shared/corpus)
 
-.PHONY: setup run test ingest bench lint clean
+.PHONY: setup run test ingest bench fault lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: setup
 
 bench: ingest
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
+
+fault: ingest
+	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
+	$(BIN)/python bench/fault.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -233,19 +234,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def compare(db: Path, tmp: Path, seconds: float, questions: list[str], use_wrk: bool) -> list[dict]:
-    """32 clients against each worker class / thread count / worker count, cache on and off."""
-    rows = []
-    for cache in ("1024", "0"):
-        for workers, klass, threads in ((2, "sync", 1), (2, "gthread", 1), (2, "gthread", 2), (2, "gthread", 4),
-                                        (4, "gthread", 1), (4, "sync", 1)):
+def compare(db: Path, tmp: Path, seconds: float, questions: list[str], use_wrk: bool, reps: int = 3) -> list[dict]:
+    """32 clients against each worker class / thread count / worker count, cache on and off; each
+    configuration runs ``reps`` times, interleaved, and the median is kept (this machine is noisy)."""
+    configs = [(cache, workers, klass, threads) for cache in ("1024", "0")
+               for workers, klass, threads in ((2, "sync", 1), (2, "gthread", 1), (2, "gthread", 2),
+                                               (2, "gthread", 4), (4, "gthread", 1), (4, "sync", 1))]
+    runs: dict[tuple, list[dict]] = {c: [] for c in configs}
+    for _ in range(reps):
+        for cache, workers, klass, threads in configs:
             env = {"GUNICORN_WORKER_CLASS": klass, "GUNICORN_THREADS": str(threads), "PLANES_ANSWER_CACHE": cache}
             row = measure(db, tmp, [32], seconds, questions, use_wrk, env=env, workers=workers)[0]
-            row.update(workers=workers, worker_class=klass, threads=threads, cache=cache != "0")
-            rows.append(row)
-            print(f"  caché {'sí' if cache != '0' else 'no'}  {workers} workers {klass:<8} hilos {threads}: "
-                  f"{row['rps']:>6.0f} resp/s  p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
-                  f"errores {row['errors']}")
+            runs[(cache, workers, klass, threads)].append(row)
+    rows = []
+    for (cache, workers, klass, threads), got in runs.items():
+        row = {"workers": workers, "worker_class": klass, "threads": threads, "cache": cache != "0",
+               "rps": statistics.median(r["rps"] for r in got), "p50_ms": statistics.median(r["p50_ms"] for r in got),
+               "p99_ms": statistics.median(r["p99_ms"] for r in got), "errors": sum(r["errors"] for r in got),
+               "runs": [round(r["rps"]) for r in got]}
+        rows.append(row)
+        print(f"  caché {'sí' if row['cache'] else 'no'}  {workers} workers {klass:<8} hilos {threads}: "
+              f"{row['rps']:>6.0f} resp/s  p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
+              f"errores {row['errors']}  (corridas: {row['runs']})")
     return rows
 
 

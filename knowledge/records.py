@@ -10,6 +10,7 @@ Lists (responsible units, AOI codes) are stored as JSON arrays.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 Row = dict[str, Any]
@@ -88,3 +89,17 @@ def merge(into: Records, other: Records) -> Records:
             raise KeyError(f"unknown record table {name!r}")
         into.setdefault(name, []).extend(rows)
     return into
+
+
+def json_list(value: Any) -> list:
+    """A list stored as a JSON array (responsible units, AOI codes, figures); a plain string is a
+    one-item list and an empty value an empty one."""
+    if isinstance(value, list):
+        return value
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return [value]
+    return parsed if isinstance(parsed, list) else [parsed]

@@ -19,14 +19,13 @@ Main entry points: ``build_views(recommendations, links, documents, updates, tod
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from knowledge.records import STATUSES
+from knowledge.records import STATUSES, json_list
 from knowledge.store import Store
 from knowledge.text import fold
 
@@ -92,16 +91,7 @@ def add_months(start: date, months: float) -> date:
 
 
 def units(row: Row) -> list[str]:
-    value = row.get("responsible")
-    if isinstance(value, list):
-        return value
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return [value]
-    return parsed if isinstance(parsed, list) else [str(parsed)]
+    return [str(u) for u in json_list(row.get("responsible"))]
 
 
 def recommendation_key(row: Row) -> str:

@@ -22,13 +22,13 @@ Main entry points (all pure):
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from statistics import mean
 from typing import Any
 
+from knowledge.records import json_list
 from knowledge.store import Store
 
 from .ceplan import avance_tipo1, normalise_sentido
@@ -724,7 +724,7 @@ def reported_critical(rows: list[Row]) -> list[dict]:
     """The actions a report names as critical, with its reason and the AOI involved."""
     out = []
     for r in rows:
-        aois = _json_list(r.get("aois"))
+        aois = json_list(r.get("aois"))
         prio = r.get("priorizado")
         tag = "priorizado" if prio == 1 else "no priorizado" if prio == 0 else "prioridad no indicada"
         out.append(
@@ -740,18 +740,6 @@ def reported_critical(rows: list[Row]) -> list[dict]:
             }
         )
     return out
-
-
-def _json_list(value: Any) -> list:
-    if isinstance(value, list):
-        return value
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return [value]
-    return parsed if isinstance(parsed, list) else [parsed]
 
 
 # ---- store conveniences -----------------------------------------------------------------------------

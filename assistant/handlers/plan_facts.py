@@ -3,12 +3,12 @@ and lists/counts of objectives and actions."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.records import json_list
 from knowledge.text import fold
 
 from ..answer import Answer, fmt, not_found
@@ -23,14 +23,7 @@ KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estr
 
 
 def units(entity: dict[str, Any]) -> list[str]:
-    raw = entity.get("responsible")
-    if not raw:
-        return []
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        return [raw]
-    return value if isinstance(value, list) else [str(value)]
+    return [str(u) for u in json_list(entity.get("responsible")) if u]
 
 
 def entity_codes(ctx: Context) -> list[str]:

@@ -3,12 +3,12 @@ stated in prose, and lists of actions by level or printed value."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.records import json_list
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import excerpt
 from knowledge.text import fold
@@ -20,14 +20,6 @@ from . import Context
 
 STATUS_LABELS = {"en proceso": "en proceso", "ejecutado/culminado": "ejecutada/culminada",
                  "no iniciado": "no iniciada", "sin información": "sin información"}
-
-
-def _loads(raw: str | None) -> list:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
 
 
 def _report(ctx: Context, table: str, extra: str = "") -> dict[str, Any] | None:
@@ -77,11 +69,11 @@ def answer_critical(ctx: Context) -> Answer | None:
     elif re.search(r"\bpriorizad", text):
         rows = [r for r in rows if r["priorizado"]]
     period = describe_period(doc["period"])
-    table = [[r["owner"], "sí" if r["priorizado"] else "no", r["reason"], ", ".join(_loads(r["aois"]))] for r in rows]
+    table = [[r["owner"], "sí" if r["priorizado"] else "no", r["reason"], ", ".join(json_list(r["aois"]))] for r in rows]
     if len(rows) == 1:
         r = rows[0]
-        figures = "; ".join(f"{f.get('context', '')}: {f.get('raw')}" for f in _loads(r["figures"]) if isinstance(f, dict))
-        aois = ", ".join(_loads(r["aois"]))
+        figures = "; ".join(f"{f.get('context', '')}: {f.get('raw')}" for f in json_list(r["figures"]) if isinstance(f, dict))
+        aois = ", ".join(json_list(r["aois"]))
         block = excerpt(ctx.store, r["file"], r["line_start"], r["line_end"], limit=3000)
         answer_text = (f"{r['owner']} ({'priorizada' if r['priorizado'] else 'no priorizada'}; objetivo "
                        f"{'priorizado' if r['priorizado'] else 'no priorizado'}) figura como acción "
@@ -132,7 +124,7 @@ def answer_recommendations(ctx: Context) -> Answer | None:
         return _overdue(ctx)
     unit = _unit_in(ctx.q.raw, rows)
     if unit:
-        rows = [r for r in rows if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in _loads(r["responsible"]))]
+        rows = [r for r in rows if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in json_list(r["responsible"]))]
     total = len(rows)
     statuses = q.statuses if kind == "seguimiento" else []
     if statuses:
@@ -153,12 +145,12 @@ def answer_recommendations(ctx: Context) -> Answer | None:
             head += " (" + ", ".join(f"{n} {STATUS_LABELS.get(s, s)}" for s, n in counts.items()) + ")"
     if unit:
         head += f" a cargo de {unit}"
-    body = ": " + "; ".join(f"N.º {r['number']}: {r['text'][:220]}" + (f" ({'; '.join(_loads(r['responsible']))})"
+    body = ": " + "; ".join(f"N.º {r['number']}: {r['text'][:220]}" + (f" ({'; '.join(json_list(r['responsible']))})"
                                                                        if r["responsible"] else "")
                             for r in rows) if rows else ""
     answer_text = head + (f" (números {', '.join(numbers)})" if numbers and statuses else "") + body + "."
     columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
-    table = [[r["number"], r["text"], "; ".join(_loads(r["responsible"])), r["plazo_meses"],
+    table = [[r["number"], r["text"], "; ".join(json_list(r["responsible"])), r["plazo_meses"],
               r["status"] or ("sin estado (recomendación nueva)" if kind == "nueva" else "sin dato")] for r in rows]
     answer_text += _app_updates_note(ctx, rows)
     answer = Answer(answer_text, intent="recommendation", entities=ctx.entities(period=doc["period"], list=kind),
@@ -196,12 +188,12 @@ def _named_recommendation(ctx: Context) -> Answer | None:
         status = f", estado: {STATUS_LABELS.get(r['status'], r['status'])}" if r["status"] else ""
         plazo = f", plazo: {fmt(r['plazo_meses'])} meses" if r["plazo_meses"] is not None else ""
         parts.append(f"Informe de {describe_period(r['period'])}, recomendación {kind} N.º {r['number']}: "
-                     f"«{r['text'][:300]}»; responsable: {'; '.join(_loads(r['responsible'])) or 'sin dato'}"
+                     f"«{r['text'][:300]}»; responsable: {'; '.join(json_list(r['responsible'])) or 'sin dato'}"
                      f"{plazo}{status}")
     answer = Answer(". ".join(parts) + ".", intent="recommendation", entities=ctx.entities(),
                     columns=["Informe", "Lista", "N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"],
                     rows=[[describe_period(r["period"]), r["list_kind"], r["number"], r["text"],
-                           "; ".join(_loads(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
+                           "; ".join(json_list(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
     answer.text += _app_updates_note(ctx, chosen)
     return answer.cite(*chosen)
 
@@ -249,7 +241,7 @@ def _overdue(ctx: Context) -> Answer:
 
 
 def _unit_in(raw: str, rows: list[dict]) -> str | None:
-    names = {u for r in rows for u in _loads(r["responsible"])}
+    names = {u for r in rows for u in json_list(r["responsible"])}
     text = fold(raw)
     best = max(names, key=lambda n: fuzz.partial_ratio(fold(n), text), default=None)
     if best and len(best) > 12 and fuzz.partial_ratio(fold(best), text) >= 92 and fold(best).split()[0] in text:
@@ -327,7 +319,7 @@ def answer_activity(ctx: Context) -> Answer | None:
                           (code, doc["file"]) if doc else (code,))
     if crit:
         c = crit[0]
-        aois = ", ".join(_loads(c["aois"]))
+        aois = ", ".join(json_list(c["aois"]))
         answer.text += (f" {code} figura como acción crítica ({'objetivo priorizado' if c['priorizado'] else 'objetivo no priorizado'})"
                         f" en el informe de {describe_period(c['period'])}"
                         + (f"; actividades operativas analizadas: {aois}" if aois else "") + ": "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import json
 import re
 import sqlite3
 from collections import defaultdict
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from knowledge.records import STATUSES
+from knowledge.records import STATUSES, json_list
 from knowledge.store import Store
 from knowledge.text import clean, fold
 
@@ -107,15 +106,7 @@ def combine_statuses(statuses: list[str | None]) -> str | None:
 
 def units(value: Any) -> list[str]:
     """Responsible units stored as a JSON array (or a plain string)."""
-    if not value:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return [str(value)]
-    return [str(v) for v in parsed if v] if isinstance(parsed, list) else [str(parsed)]
+    return [str(v) for v in json_list(value) if v]
 
 
 def local_zone(name: str | None) -> ZoneInfo | None:
@@ -339,7 +330,7 @@ def find(items: list[dict], ident: str) -> dict | None:
     for item in items:
         if item["key"] == ident:
             return item
-    if ident.isdigit():
+    if ident.isascii() and ident.isdigit():  # "¹".isdigit() is true too
         return next((i for i in items if int(ident) in i["index_ids"]), None)
     return None
 

@@ -16,8 +16,10 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, g, has_request_context, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .answer_cache import DEFAULT_SIZE, CachedAssistant
@@ -43,6 +45,9 @@ def init_ops(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _assign_request_id)
     app.after_request(_send_request_id)
     app.logger.addFilter(RequestIdFilter())
+    provider = SafeJSONProvider(app)
+    provider.ensure_ascii = app.json.ensure_ascii
+    app.json = provider
     _init_rate_limit(app)
     size = int(_setting(app, "PLANES_ANSWER_CACHE", str(DEFAULT_SIZE)) or 0)
     if size > 0:
@@ -51,6 +56,40 @@ def init_ops(app: Flask) -> None:
     from .openapi import openapi
 
     app.register_blueprint(openapi)
+
+
+# ---- JSON bodies -------------------------------------------------------------------------------------
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Request bodies that the standard parser accepts but the app cannot use become plain invalid
+    JSON (a 400, never a 500): nesting deep enough to exhaust the recursion limit, and lone UTF-16
+    surrogates (\\ud800), which no UTF-8 database, log or response can hold."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON demasiado anidado") from None
+        if not _encodable(value):
+            raise ValueError("JSON con sustitutos UTF-16 sueltos")
+        return value
+
+
+def _encodable(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 # ---- request ids ----------------------------------------------------------------------------------------
