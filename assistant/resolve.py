@@ -17,6 +17,11 @@ from knowledge.text import fold
 
 from .understand import Question
 
+# How a name in a question is matched to a title (weights in percent): the share of the question's
+# informative words found (IDF-weighted), the share of the title they cover, and a fuzzy ratio for typos.
+RECALL_WEIGHT, PRECISION_WEIGHT, FUZZY_WEIGHT = 60, 25, 15
+MIN_NAME_SCORE = 35 / 100
+
 # Words that say what is asked, not what it is about: ignored when matching titles.
 QUESTION_WORDS = frozenset(["avance", "avanzo", "avanze", "meta", "metas", "logro", "logros", "esperado", "esperada", "valor", "obtenido", "obtuvo", "linea", "base", "lineas", "indicador", "indicadores", "responsable", "responsables", "cargo", "quien", "unidad", "unidades", "prioridad", "ruta", "estrategica", "estrategico", "estrategicos", "estrategicas", "institucional", "institucionales", "accion", "acciones", "objetivo", "objetivos", "aei", "oei", "oes", "aes", "pei", "pesem", "plan", "nuevo", "vigente", "informe", "reporte", "anual", "semestre", "semestral", "primer", "ano", "anos", "cual", "cuales", "cuanto", "cuantos", "cuanta", "cuantas", "codigo", "codigos", "mide", "miden", "medir", "como", "porcentaje", "numero", "tipo", "dentro", "segun", "evaluacion", "seguimiento", "mre", "ministerio", "relaciones", "exteriores", "tuvo", "tiene", "tienen", "fue", "dio", "dieron", "ver", "ve"])
 
@@ -161,10 +166,10 @@ class Resolver:
         recall = weight / total
         precision = len(common) / len(have)
         fuzzy = fuzz.partial_ratio(fold(text)[:200], fold(raw_question)) / 100
-        return 0.6 * recall + 0.25 * precision + 0.15 * fuzzy
+        return (RECALL_WEIGHT * recall + PRECISION_WEIGHT * precision + FUZZY_WEIGHT * fuzzy) / 100
 
     def match_entities(self, q: Question, plan: str | None = None, kinds: tuple[str, ...] | None = None,
-                       min_score: float = 0.35) -> list[Match]:
+                       min_score: float = MIN_NAME_SCORE) -> list[Match]:
         wanted = self.content_stems(q)
         out = []
         for e in self.entities:
@@ -176,7 +181,7 @@ class Resolver:
         return sorted(out, key=lambda m: -m.score)
 
     def match_indicators(self, q: Question, plan: str | None = None, owner_prefix: str | None = None,
-                         min_score: float = 0.35) -> list[Match]:
+                         min_score: float = MIN_NAME_SCORE) -> list[Match]:
         wanted = self.content_stems(q)
         out = []
         for i in self.indicators:

@@ -74,7 +74,7 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
         if len(owned) > 1:
             wanted = r.content_stems(q)
             scored = sorted(((r.score_text(wanted, i["name"] or "", q.raw), i) for i in owned), key=lambda x: -x[0])
-            if scored[0][0] > 0.3 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 0.1:
+            if scored[0][0] > 3 / 10 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 1 / 10:
                 return [scored[0][1]]
         return owned
     owner_prefix = "AEI" if re.search(r"\b(accion|aei)\b", q.text) else (

@@ -12,6 +12,10 @@ from ..fallback import FILLER, best_passages, coverage
 from ..understand import parse
 from . import Context
 
+# A sentence must hold a third of the part's words; a passage a bit more of the question's information.
+MIN_SENTENCE_SCORE = 1 / 3
+MIN_CANDIDATE_COVERAGE = 35 / 100
+
 PART_SPLIT = re.compile(r"\s*(?:[;?]|\by\s+(?=(?:cuant|cual|que|con cuant|en cuant|a cuant)))\s*", re.I)
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ]\d{3})+(?![\d])|(?<![\w.])\d+(?:[.,]\d+)?\s*%?")
 SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-ZÁÉÍÓÚ¿(•-])")
@@ -53,7 +57,7 @@ def best_sentence(text: str, part: str, years: set[str]) -> tuple[float, str | N
             score = max(score, base + bonus)
         if score > best_score:
             best, best_score = sentence, score
-    return (best_score, best) if best_score >= 0.34 else (0.0, None)
+    return (best_score, best) if best_score >= MIN_SENTENCE_SCORE else (0.0, None)
 
 
 def _stated_sentences(ctx: Context, query: str, files: list[str] | None) -> list[dict]:
@@ -65,7 +69,7 @@ def _stated_sentences(ctx: Context, query: str, files: list[str] | None) -> list
     for r in rows:
         hit = {**r, "text": r["sentence"], "kind": "paragraph", "caption": None, "section": r["locator"]}
         hit["coverage"] = coverage(ctx.store, query, r["sentence"])
-        if hit["coverage"] >= 0.35:
+        if hit["coverage"] >= MIN_CANDIDATE_COVERAGE:
             out.append(hit)
     return out
 
@@ -92,7 +96,7 @@ def answer_prose_figures(ctx: Context) -> Answer | None:
         candidates = best_passages(ctx.store, query, part_files, limit=8)
         candidates += _stated_sentences(ctx, query, part_files)
         for hit in candidates:
-            if hit["coverage"] < 0.35:
+            if hit["coverage"] < MIN_CANDIDATE_COVERAGE:
                 continue
             score, sentence = best_sentence(hit["text"], part, years)
             if sentence:

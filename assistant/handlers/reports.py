@@ -18,6 +18,9 @@ from ..resolve import QUESTION_WORDS, describe_period, period_key
 from ..understand import STATUS_WORDS
 from . import Context
 
+# A recommendation is "named" by a question holding most (three fifths) of its information.
+NAMED_RECOMMENDATION_COVERAGE = 3 / 5
+
 STATUS_LABELS = {"en proceso": "en proceso", "ejecutado/culminado": "ejecutada/culminada",
                  "no iniciado": "no iniciada", "sin información": "sin información"}
 
@@ -178,7 +181,7 @@ def _named_recommendation(ctx: Context) -> Answer | None:
                           "on d.file = r.file order by r.id")
     scored = sorted(((coverage(ctx.store, words, f"{r['aspecto'] or ''} {r['text']} {r['accion_clave'] or ''}"), r)
                      for r in rows), key=lambda x: -x[0])
-    if not scored or scored[0][0] < 0.6:
+    if not scored or scored[0][0] < NAMED_RECOMMENDATION_COVERAGE:
         return None
     best = scored[0][0]
     chosen = [r for score, r in scored if score >= best - 0.1][:4]
@@ -399,7 +402,7 @@ def answer_count_statement(ctx: Context) -> Answer | None:
     best: dict[str, tuple[float, dict]] = {}
     for r in rows:
         noun = _noun_after(r["sentence"], r["raw"])
-        score = 0.7 * _overlap(words[:6], noun) + 0.3 * _overlap(words, r["sentence"])
+        score = (7 * _overlap(words[:6], noun) + 3 * _overlap(words, r["sentence"])) / 10
         if score >= 0.45 and (r["file"] not in best or score > best[r["file"]][0]):
             best[r["file"]] = (score, r)
     if not best:
