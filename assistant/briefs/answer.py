@@ -63,7 +63,7 @@ def answer_brief(result: dict[str, Any], question: str, today: date) -> Brief:
         brief.sections.append(Section("Tabla", [block]))
     listing = Section("Fuentes citadas")
     if pairs:
-        block = Table(["Documento", "Ubicación", "Extracto"], widths=[2.4, 2.2, 5.4])
+        block = Table(["Documento", "Ubicación", "Extracto"], widths=[24, 22, 54])
         for src, item in pairs:
             block.add([f"{src.title} ({src.file})", ", ".join(x for x in (src.locator, src.lines()) if x),
                        shorten(item.get("excerpt"), 320) or None], [src])

@@ -13,28 +13,32 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from . import layout as L
 from .escape import shorten
 from .model import MISSING, Chart, fmt_number
 
 PALETTE = [colors.HexColor(c) for c in ("#1f5f8b", "#e07b39", "#5b9a4d", "#b9474b", "#7d5ba6", "#8c8c8c")]
 LEVEL_COLORS = {"alto": "#3c8d40", "medio": "#e3a21a", "bajo": "#c0392b"}
 FONT, BOLD, ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
-SMALL = 6.5
+SMALL = L.CHART_SMALL
+VALUE = L.CHART_VALUE_SIZE
 GRID = colors.HexColor("#dddddd")
 AXIS = colors.HexColor("#888888")
 REFERENCE = colors.HexColor("#555555")
-TITLE_H = 16
-LEGEND_H = 14
+TITLE_H = L.CHART_TITLE_H
+LEGEND_H = L.CHART_LEGEND_H
+# "Nice" axis steps: these multiples of a power of ten.
+NICE_STEPS = (1, 2, 5 / 2, 5, 10)
 
 
 def nice_range(values: list[float], reference: float | None) -> tuple[float, float, float]:
     """Axis bounds and step: round numbers that include zero, every value and the reference;
     whole steps when every value is whole (counts)."""
-    lo = min([0.0, *values])
-    hi = max([*values, reference or 0.0, 1.0])
+    lo = min([0, *values])
+    hi = max([*values, reference or 0, 1])
     raw_step = (hi - lo) / 5
     mag = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw_step)
+    step = next(m * mag for m in NICE_STEPS if m * mag >= raw_step)
     if all(float(v).is_integer() for v in values) and not float(step).is_integer():
         step = float(math.ceil(step))
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
@@ -69,16 +73,16 @@ def _label(value: float | None, unit: str) -> str:
 def _horizontal(chart: Chart, width: float) -> Drawing:
     n_cat, n_ser = len(chart.categories), len(chart.series)
     bars_per_group = 1 if chart.stacked else n_ser
-    bar_h = 9.0 if bars_per_group > 1 else 10.0
-    group_h = bar_h * bars_per_group + 5
+    bar_h = L.BAR_H_GROUPED if bars_per_group > 1 else L.BAR_H
+    group_h = bar_h * bars_per_group + L.GROUP_GAP
     legend_h = LEGEND_H if n_ser > 1 else 0
     names = [shorten(c, 40) for c in chart.categories]
-    label_w = min(170.0, max(30.0, max(stringWidth(n, FONT, SMALL) for n in names) + 6))
+    label_w = min(L.LABEL_W_MAX, max(L.LABEL_W_MIN, max(stringWidth(n, FONT, SMALL) for n in names) + 6))
     x0, y0 = label_w + 4, 14 + legend_h
     plot_w, plot_h = width - x0 - 34, group_h * n_cat
     d = Drawing(width, plot_h + y0 + TITLE_H + 4)
-    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=8.5))
-    lo, hi, step = nice_range(_extent(chart) or [0.0], chart.reference)
+    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=L.CHART_TITLE_SIZE))
+    lo, hi, step = nice_range(_extent(chart) or [0], chart.reference)
     scale = plot_w / (hi - lo)
 
     def x_of(v: float) -> float:
@@ -86,38 +90,38 @@ def _horizontal(chart: Chart, width: float) -> Drawing:
 
     for tick in _ticks(lo, hi, step):
         x = x_of(tick)
-        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=GRID, strokeWidth=0.4))
+        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=GRID, strokeWidth=L.GRID_WIDTH))
         d.add(String(x, y0 - 9, fmt_number(tick) or "0", fontName=FONT, fontSize=SMALL, textAnchor="middle"))
-    d.add(Line(x_of(0), y0, x_of(0), y0 + plot_h, strokeColor=AXIS, strokeWidth=0.6))
+    d.add(Line(x_of(0), y0, x_of(0), y0 + plot_h, strokeColor=AXIS, strokeWidth=L.AXIS_WIDTH))
     palette = _palette(chart)
     for i, name in enumerate(names):
-        top = y0 + plot_h - i * group_h - 2.5
-        d.add(String(x0 - 4, top - group_h / 2 - 0.5, name, fontName=FONT, fontSize=SMALL, textAnchor="end"))
+        top = y0 + plot_h - i * group_h - L.GROUP_TOP
+        d.add(String(x0 - 4, top - group_h / 2 - L.HALF_PT, name, fontName=FONT, fontSize=SMALL, textAnchor="end"))
         values = [vals[i] if i < len(vals) else None for _, vals in chart.series]
         if all(v is None for v in values):
-            d.add(String(x_of(0) + 3, top - group_h / 2 - 0.5, MISSING, fontName=ITALIC, fontSize=SMALL,
+            d.add(String(x_of(0) + 3, top - group_h / 2 - L.HALF_PT, MISSING, fontName=ITALIC, fontSize=SMALL,
                          fillColor=colors.grey))
             continue
-        start = 0.0
+        start = 0
         for s, v in enumerate(values):
             if v is None:
                 continue
             y = top - (bar_h if chart.stacked else (s + 1) * bar_h)
-            a, b = (start, start + v) if chart.stacked else (0.0, v)
+            a, b = (start, start + v) if chart.stacked else (0, v)
             left, right = sorted((x_of(a), x_of(b)))
-            d.add(Rect(left, y + 0.5, max(right - left, 0.3), bar_h - 1, fillColor=palette[s % len(palette)],
+            d.add(Rect(left, y + L.HALF_PT, max(right - left, L.MIN_BAR), bar_h - 1, fillColor=palette[s % len(palette)],
                        strokeColor=None))
             if chart.stacked:
                 if v and right - left > 10:
                     d.add(String((left + right) / 2, y + bar_h / 2 - 2, _label(v, ""), fontName=FONT,
-                                 fontSize=6, fillColor=colors.white, textAnchor="middle"))
+                                 fontSize=VALUE, fillColor=colors.white, textAnchor="middle"))
                 start += v
             else:
                 d.add(String(right + 2 if v >= 0 else left - 2, y + bar_h / 2 - 2, _label(v, chart.unit),
-                             fontName=FONT, fontSize=6, textAnchor="start" if v >= 0 else "end"))
+                             fontName=FONT, fontSize=VALUE, textAnchor="start" if v >= 0 else "end"))
     if chart.reference is not None and lo <= chart.reference <= hi:
         x = x_of(chart.reference)
-        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=REFERENCE, strokeWidth=0.6, strokeDashArray=[2, 2]))
+        d.add(Line(x, y0, x, y0 + plot_h, strokeColor=REFERENCE, strokeWidth=L.AXIS_WIDTH, strokeDashArray=[2, 2]))
     if legend_h:
         _legend(d, chart, x0, 2)
     return d
@@ -126,13 +130,13 @@ def _horizontal(chart: Chart, width: float) -> Drawing:
 def _vertical(chart: Chart, width: float) -> Drawing:
     n_cat, n_ser = len(chart.categories), len(chart.series)
     legend_h = LEGEND_H if n_ser > 1 else 0
-    x0, y0 = 34.0, 14 + legend_h
-    plot_h = 100.0
-    group_w = min(60.0, (width - x0 - 10) / max(n_cat, 1))
+    x0, y0 = L.VERTICAL_AXIS_W, 14 + legend_h
+    plot_h = L.VERTICAL_PLOT_H
+    group_w = min(L.GROUP_W_MAX, (width - x0 - 10) / max(n_cat, 1))
     bar_w = (group_w - 8) / (1 if chart.stacked else n_ser)
     d = Drawing(width, plot_h + y0 + TITLE_H + 14)
-    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=8.5))
-    lo, hi, step = nice_range(_extent(chart) or [0.0], chart.reference)
+    d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=L.CHART_TITLE_SIZE))
+    lo, hi, step = nice_range(_extent(chart) or [0], chart.reference)
     scale = plot_h / (hi - lo)
 
     def y_of(v: float) -> float:
@@ -141,9 +145,9 @@ def _vertical(chart: Chart, width: float) -> Drawing:
     plot_w = group_w * n_cat
     for tick in _ticks(lo, hi, step):
         y = y_of(tick)
-        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=GRID, strokeWidth=0.4))
+        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=GRID, strokeWidth=L.GRID_WIDTH))
         d.add(String(x0 - 3, y - 2, fmt_number(tick) or "0", fontName=FONT, fontSize=SMALL, textAnchor="end"))
-    d.add(Line(x0, y_of(0), x0 + plot_w, y_of(0), strokeColor=AXIS, strokeWidth=0.6))
+    d.add(Line(x0, y_of(0), x0 + plot_w, y_of(0), strokeColor=AXIS, strokeWidth=L.AXIS_WIDTH))
     palette = _palette(chart)
     for i, cat in enumerate(chart.categories):
         left = x0 + i * group_w + 4
@@ -151,24 +155,24 @@ def _vertical(chart: Chart, width: float) -> Drawing:
                      textAnchor="middle"))
         values = [vals[i] if i < len(vals) else None for _, vals in chart.series]
         if all(v is None for v in values):
-            d.add(String(left + (group_w - 8) / 2, y_of(0) + 3, MISSING, fontName=ITALIC, fontSize=6,
+            d.add(String(left + (group_w - 8) / 2, y_of(0) + 3, MISSING, fontName=ITALIC, fontSize=VALUE,
                          fillColor=colors.grey, textAnchor="middle"))
             continue
-        start = 0.0
+        start = 0
         for s, v in enumerate(values):
             if v is None:
                 continue
             x = left if chart.stacked else left + s * bar_w
-            a, b = (start, start + v) if chart.stacked else (0.0, v)
+            a, b = (start, start + v) if chart.stacked else (0, v)
             bottom, top = sorted((y_of(a), y_of(b)))
-            d.add(Rect(x, bottom, bar_w - 1, max(top - bottom, 0.3), fillColor=palette[s % len(palette)],
+            d.add(Rect(x, bottom, bar_w - 1, max(top - bottom, L.MIN_BAR), fillColor=palette[s % len(palette)],
                        strokeColor=None))
-            d.add(String(x + (bar_w - 1) / 2, top + 2, _label(v, chart.unit), fontName=FONT, fontSize=6,
+            d.add(String(x + (bar_w - 1) / 2, top + 2, _label(v, chart.unit), fontName=FONT, fontSize=VALUE,
                          textAnchor="middle"))
             start += v if chart.stacked else 0
     if chart.reference is not None and lo <= chart.reference <= hi:
         y = y_of(chart.reference)
-        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=REFERENCE, strokeWidth=0.6, strokeDashArray=[2, 2]))
+        d.add(Line(x0, y, x0 + plot_w, y, strokeColor=REFERENCE, strokeWidth=L.AXIS_WIDTH, strokeDashArray=[2, 2]))
     if legend_h:
         _legend(d, chart, x0, 2)
     return d

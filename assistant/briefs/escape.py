@@ -18,6 +18,8 @@ _SPACES_RE = re.compile(r"[ \t\u00a0\u202f]+")
 # Superscript digits the base-14 fonts lack (¹²³ are in WinAnsi and stay).
 _SUPERSCRIPTS = str.maketrans("⁰⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾", "0456789+-()")
 MAX_CHARS = 20_000
+# shorten() cuts at the last space when it leaves at least this share of ``limit``.
+WORD_CUT_SHARE = 3 / 5
 
 
 def escape(value: object, *, breaks: bool = False, limit: int = MAX_CHARS) -> str:
@@ -52,6 +54,6 @@ def shorten(text: str | None, limit: int) -> str:
         return text
     cut = text[:limit]
     space = cut.rfind(" ")
-    if space > limit * 0.6:
+    if space > limit * WORD_CUT_SHARE:
         cut = cut[:space]
     return cut.rstrip(" ,;:.") + "…"

@@ -22,6 +22,9 @@ DONE = tracker.DONE
 STATUS_ORDER = ("no iniciado", "sin información", "en proceso", None, DONE)
 units_of = tracker.units
 status_label = tracker.status_label
+# related(): a shared responsible unit adds UNIT_BONUS to the word score; MIN_SCORE keeps a match.
+UNIT_BONUS = 1
+MIN_SCORE = 3
 
 
 def load_items(cat: Catalog, today: date, updates_db: Path | None = None,
@@ -129,8 +132,8 @@ def related(items: list[dict[str, Any]], texts: list[str], units: list[str], lim
         shared = target & stems_
         score = sum(math.log((n + 1) / df[s]) for s in shared)
         if wanted_units and wanted_units & {fold(u) for u in item["responsible"]}:
-            score += 1.0
-        if len(shared) >= 2 and score >= 3.0:
+            score += UNIT_BONUS
+        if len(shared) >= 2 and score >= MIN_SCORE:
             scored.append((score, item))
     scored.sort(key=lambda x: -x[0])
     return [i for _, i in scored[:limit]]
@@ -181,7 +184,7 @@ def recommendations_brief(cat: Catalog, today: date, updates_db: Path | None = N
     brief.sections.append(_status_section(items, sources))
     brief.sections.append(_units_section(items, sources))
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.2, 3.1, 2.0, 1.9, 1.1, 2.3])
+                  widths=[12, 31, 20, 19, 11, 23])
     for item in items:
         cells, srcs = recommendation_row(cat, item)
         table.add(cells, srcs)
@@ -214,7 +217,7 @@ def _units_section(items: list[dict], sources: list[Source]) -> Section:
     units = sorted(per_unit, key=lambda u: (-per_unit[u]["vencidas"],
                                             -(per_unit[u]["total"] - per_unit[u]["culminadas"]), fold(u)))[:15]
     table = Table(["Unidad responsable", "Pendientes", "Culminadas", "Vencidas", "Total"],
-                  widths=[5, 1.2, 1.2, 1.2, 1])
+                  widths=[50, 12, 12, 12, 10])
     for unit in units:
         c = per_unit[unit]
         table.add([unit, str(c["total"] - c["culminadas"]), str(c["culminadas"]), str(c["vencidas"]),

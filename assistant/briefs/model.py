@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MISSING = "sin dato"
+GOAL = 100  # percent: the goal that avance charts draw as a dashed reference line
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Table:
     columns: list[str]
     rows: list[list[str | None]] = field(default_factory=list)
     sources: list[list[Source]] = field(default_factory=list)   # one list per row
-    widths: list[float] | None = None                            # relative column widths
+    widths: list[float] | None = None                            # relative column widths (the briefs give tenths)
     caption: str = ""
 
     def add(self, cells: list[str | None], sources: list[Source] | None = None) -> None:
@@ -82,7 +83,7 @@ class Chart:
     sources: list[Source] = field(default_factory=list)
     stacked: bool = False
     horizontal: bool = True
-    reference: float | None = None   # a dashed line, e.g. the 100% goal
+    reference: float | None = None   # a dashed line, e.g. GOAL
 
 
 Block = Text | Facts | Table | Chart

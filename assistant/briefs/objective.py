@@ -17,6 +17,7 @@ from .data import Catalog, child_prefix, level_rule, metric_label, metric_unit, 
 from .escape import shorten
 from .matrix import load_items, recommendation_row, related, units_of
 from .model import (
+    GOAL,
     MISSING,
     Brief,
     Chart,
@@ -255,7 +256,7 @@ def _indicators(g: Gather) -> Section:
         return section
     years = sorted({y for e in by_code.values() for y in e["targets"]})[-8:]
     table = Table(["Indicador", "Línea de base", *[f"Meta {y}" for y in years]],
-                  widths=[4.2, 1.4, *[1.0] * len(years)])
+                  widths=[42, 14, *[10] * len(years)])
     charts = []
     for key, entry in by_code.items():
         ind = entry["row"]
@@ -316,7 +317,7 @@ def _progress(g: Gather, periods: list[str]) -> Section:
     other = [m for m in g.measurements if m["metric"] not in INDICATOR_METRICS]
     levels = _computed_levels(g, g.code, g.measurements)
     if other or levels:
-        table = Table(["Período", "Concepto", "Valor"], widths=[1.6, 4.5, 1.4])
+        table = Table(["Período", "Concepto", "Valor"], widths=[16, 45, 14])
         for m in other:
             table.add([_period_label(m), metric_label(m["metric"]), _measure_text(m)], [g.src(m)])
         for period, (level, m, sources) in levels.items():
@@ -362,7 +363,7 @@ def _indicator_table(g: Gather) -> list[Table]:
     _merge_unnamed(groups)
     metrics = [x for x in INDICATOR_METRICS if any(x in row for row in groups.values())]
     table = Table(["Período", "Indicador", *[metric_label(x) for x in metrics]],
-                  widths=[1.3, 3.6, *[1.1] * len(metrics)])
+                  widths=[13, 36, *[11] * len(metrics)])
     for key in sorted(groups, key=lambda k: (g.period_key(k[0]), k[1], k[2])):
         row = groups[key]
         first = next(iter(row.values()))
@@ -438,7 +439,7 @@ def _progress_chart(g: Gather, periods: list[str]) -> Chart | None:
     if len(values) < 2:
         return None
     return Chart(f"Avances de {g.code} por período (%)", labels, [("Avance", values)], unit="%",
-                 sources=_distinct(sources), reference=100.0)
+                 sources=_distinct(sources), reference=GOAL)
 
 
 # ---- the actions of an objective ---------------------------------------------------------------
@@ -464,7 +465,7 @@ def _children(g: Gather, periods: list[str]) -> Section:
         critical[c["owner"]].append(c.get("period") or "")
     measured_periods = [p for p in periods if any(p in per[c] for c in codes)]
     table = Table(["Acción", *[f"Avance {p}" for p in measured_periods], "Nivel", "Crítica en"],
-                  widths=[4.4, *[1.2] * len(measured_periods), 1.3, 1.2])
+                  widths=[44, *[12] * len(measured_periods), 13, 12])
     for code in codes:
         title, row = titles.get(code, ("", None))
         sources = [g.src(row)] if row else []
@@ -500,7 +501,7 @@ def _children(g: Gather, periods: list[str]) -> Section:
             series.append((p, [per[c][p]["value"] if p in per[c] else None for c in codes]))
         chart_sources = _distinct([g.src(per[c][p]) for c in codes for p in measured_periods if p in per[c]])
         section.blocks.append(Chart(f"Avance de las acciones de {g.code} por período (%)", codes, series,
-                                    unit="%", sources=chart_sources, reference=100.0))
+                                    unit="%", sources=chart_sources, reference=GOAL))
     return section
 
 
@@ -510,7 +511,7 @@ def _critical(g: Gather, periods: list[str]) -> Section:
     section = Section("Estado crítico")
     if g.critical:
         table = Table(["Acción", "Período", "Priorizada", "Motivo según el informe", "AOI señaladas"],
-                      widths=[1.3, 1.0, 1.0, 5.6, 1.9])
+                      widths=[13, 10, 10, 56, 19])
         for c in g.critical:
             pri = {1: "sí", 0: "no"}.get(c.get("priorizado"))
             aois = ", ".join(units_of(c.get("aois"))) or None
@@ -527,7 +528,7 @@ def _critical(g: Gather, periods: list[str]) -> Section:
         section.blocks.append(Text(f"{MISSING}: no hay informes de evaluación de {g.plan} en el índice."))
     if g.activities:
         shown = g.activities[:10]
-        table = Table(["AOI", "Actividad operativa", "Período", "Avance físico"], widths=[1.8, 5.2, 1.0, 1.2],
+        table = Table(["AOI", "Actividad operativa", "Período", "Avance físico"], widths=[18, 52, 10, 12],
                       caption=f"Actividades operativas de {g.code}, de menor a mayor avance físico "
                               f"({len(shown)} de {len(g.activities)})")
         for a in shown:
@@ -555,7 +556,7 @@ def _recommendations(g: Gather, today: date, updates_db: Path | None) -> Section
                                    f"{g.code}.", style="note"))
         return section
     table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[1.2, 3.1, 2.0, 1.9, 1.1, 2.2])
+                  widths=[12, 31, 20, 19, 11, 22])
     for item in found:
         cells, sources = recommendation_row(g.cat, item, 200)
         table.add(cells, sources)

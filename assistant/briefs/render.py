@@ -10,7 +10,6 @@ from datetime import datetime
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
@@ -25,40 +24,46 @@ from reportlab.platypus import (
 )
 
 from . import charts
+from . import layout as L
 from .data import spanish_date
 from .escape import escape, plain, shorten
 from .model import MISSING, Brief, Chart, Facts, Source, Text
 from .model import Table as TableBlock
 
 PAGE = A4
-MARGIN = 1.6 * cm
-TOP = 2.3 * cm
-BOTTOM = 1.6 * cm
+MARGIN, TOP, BOTTOM = L.MARGIN, L.TOP, L.BOTTOM
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN
-REF_WIDTH = 1.3 * cm
-PAD = 3  # cell padding, points
+REF_WIDTH = L.REF_WIDTH
+PAD = L.PAD
 HEADER_BG = colors.HexColor("#e9eef3")
 RULE = colors.HexColor("#b8c4cf")
 
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=8.5, leading=11, spaceAfter=3)
+_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=L.BODY_SIZE, leading=L.BODY_LEADING,
+                       spaceAfter=L.BODY_AFTER)
 STYLES = {
-    "title": ParagraphStyle("title", _BASE, fontName="Helvetica-Bold", fontSize=14, leading=17, spaceAfter=2),
-    "subtitle": ParagraphStyle("subtitle", _BASE, fontSize=9, textColor=colors.HexColor("#333333"), spaceAfter=4),
-    "h2": ParagraphStyle("h2", _BASE, fontName="Helvetica-Bold", fontSize=10.5, leading=13, spaceBefore=8,
-                         spaceAfter=4, textColor=colors.HexColor("#1f3f5b")),
+    "title": ParagraphStyle("title", _BASE, fontName="Helvetica-Bold", fontSize=L.TITLE_SIZE,
+                            leading=L.TITLE_LEADING, spaceAfter=L.TITLE_AFTER),
+    "subtitle": ParagraphStyle("subtitle", _BASE, fontSize=L.SUBTITLE_SIZE, textColor=colors.HexColor("#333333"),
+                               spaceAfter=L.SUBTITLE_AFTER),
+    "h2": ParagraphStyle("h2", _BASE, fontName="Helvetica-Bold", fontSize=L.H2_SIZE, leading=L.H2_LEADING,
+                         spaceBefore=L.H2_BEFORE, spaceAfter=L.H2_AFTER, textColor=colors.HexColor("#1f3f5b")),
     "body": _BASE,
-    "quote": ParagraphStyle("quote", _BASE, leftIndent=8, borderPadding=4, backColor=colors.HexColor("#f4f6f8")),
-    "note": ParagraphStyle("note", _BASE, fontName="Helvetica-Oblique", fontSize=7.5, leading=9.5,
-                           textColor=colors.HexColor("#444444")),
-    "cell": ParagraphStyle("cell", _BASE, fontSize=7.2, leading=8.8, spaceAfter=0),
-    "head": ParagraphStyle("head", _BASE, fontName="Helvetica-Bold", fontSize=7.2, leading=8.8, spaceAfter=0),
-    "missing": ParagraphStyle("missing", _BASE, fontName="Helvetica-Oblique", fontSize=7.2, leading=8.8,
-                              spaceAfter=0, textColor=colors.HexColor("#666666")),
-    "ref": ParagraphStyle("ref", _BASE, fontSize=6.8, leading=8.4, spaceAfter=0,
+    "quote": ParagraphStyle("quote", _BASE, leftIndent=L.QUOTE_INDENT, borderPadding=L.QUOTE_PADDING,
+                            backColor=colors.HexColor("#f4f6f8")),
+    "note": ParagraphStyle("note", _BASE, fontName="Helvetica-Oblique", fontSize=L.NOTE_SIZE,
+                           leading=L.NOTE_LEADING, textColor=colors.HexColor("#444444")),
+    "cell": ParagraphStyle("cell", _BASE, fontSize=L.CELL_SIZE, leading=L.CELL_LEADING, spaceAfter=0),
+    "head": ParagraphStyle("head", _BASE, fontName="Helvetica-Bold", fontSize=L.CELL_SIZE, leading=L.CELL_LEADING,
+                           spaceAfter=0),
+    "missing": ParagraphStyle("missing", _BASE, fontName="Helvetica-Oblique", fontSize=L.CELL_SIZE,
+                              leading=L.CELL_LEADING, spaceAfter=0, textColor=colors.HexColor("#666666")),
+    "ref": ParagraphStyle("ref", _BASE, fontSize=L.REF_SIZE, leading=L.REF_LEADING, spaceAfter=0,
                           textColor=colors.HexColor("#1f3f5b")),
-    "caption": ParagraphStyle("caption", _BASE, fontName="Helvetica-Bold", fontSize=7.8, leading=10, spaceAfter=2),
-    "source": ParagraphStyle("source", _BASE, fontSize=7.2, leading=9, leftIndent=16, firstLineIndent=-16,
-                             spaceAfter=1.5),
+    "caption": ParagraphStyle("caption", _BASE, fontName="Helvetica-Bold", fontSize=L.CAPTION_SIZE,
+                              leading=L.CAPTION_LEADING, spaceAfter=L.CAPTION_AFTER),
+    "source": ParagraphStyle("source", _BASE, fontSize=L.SOURCE_SIZE, leading=L.SOURCE_LEADING,
+                             leftIndent=L.SOURCE_INDENT, firstLineIndent=-L.SOURCE_INDENT,
+                             spaceAfter=L.SOURCE_AFTER),
 }
 
 
@@ -147,7 +152,7 @@ def _story(brief: Brief, refs: Refs, generated: datetime) -> list:
     for note in brief.notes:
         story.append(Paragraph(escape(note), STYLES["note"]))
     for section in brief.sections:
-        story.append(CondPageBreak(2.5 * cm))
+        story.append(CondPageBreak(L.SECTION_ROOM))
         story.append(Paragraph(escape(section.title), STYLES["h2"]))
         for block in section.blocks:
             story.extend(_block(block, refs))
@@ -160,10 +165,10 @@ def _block(block, refs: Refs) -> list:
         mark = refs.mark(block.sources)
         text = escape(block.text, breaks=block.breaks)
         if mark:
-            text += f' <font color="#1f3f5b" size="7">{escape(mark)}</font>'
+            text += f' <font color="#1f3f5b" size="{L.MARK_SIZE}">{escape(mark)}</font>'
         return [Paragraph(text, STYLES[block.style])]
     if isinstance(block, Facts):
-        return [_facts(block, refs), Spacer(1, 4)]
+        return [_facts(block, refs), Spacer(1, L.FACTS_GAP)]
     if isinstance(block, TableBlock):
         return _table(block, refs)
     if isinstance(block, Chart):
@@ -203,17 +208,17 @@ def _style_of(cell: str, default: str) -> str:
 def _grid(header: bool = True) -> list:
     cmds = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("LINEBELOW", (0, 0), (-1, -1), L.TABLE_RULE_WIDTH, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), L.PAD_V),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), L.PAD_V),
     ]
     return cmds + [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)] if header else cmds
 
 
 def _facts(block: Facts, refs: Refs) -> Table:
-    widths = [4.2 * cm, FRAME_WIDTH - 4.2 * cm - REF_WIDTH, REF_WIDTH]
+    widths = [L.FACT_LABEL_WIDTH, FRAME_WIDTH - L.FACT_LABEL_WIDTH - REF_WIDTH, REF_WIDTH]
     rows = [[_cell(label, "head", widths[0]), _cell(value, "cell", widths[1]),
              _cell(refs.mark(srcs) or " ", "ref", widths[2])] for label, value, srcs in block.items]
     t = Table(rows, colWidths=widths, hAlign="LEFT")
@@ -223,7 +228,7 @@ def _facts(block: Facts, refs: Refs) -> Table:
 
 def _table(block: TableBlock, refs: Refs) -> list:
     n = len(block.columns)
-    rel = block.widths if block.widths and len(block.widths) == n else [1.0] * n
+    rel = block.widths if block.widths and len(block.widths) == n else [1] * n
     usable = FRAME_WIDTH - REF_WIDTH
     widths = [usable * w / sum(rel) for w in rel] + [REF_WIDTH]
     data = [[_cell(c, "head", widths[i]) for i, c in enumerate(block.columns)] + ["Fuente"]]
@@ -236,7 +241,7 @@ def _table(block: TableBlock, refs: Refs) -> list:
     out: list = []
     if block.caption:
         out.append(Paragraph(escape(block.caption), STYLES["caption"]))
-    out.extend([t, Spacer(1, 6)])
+    out.extend([t, Spacer(1, L.BLOCK_GAP)])
     return out
 
 
@@ -245,7 +250,7 @@ def _chart(block: Chart, refs: Refs) -> list:
         return []
     drawing = charts.draw(block, FRAME_WIDTH)
     caption = Paragraph(escape(f"Fuente del gráfico: {refs.mark(block.sources) or MISSING}"), STYLES["note"])
-    return [KeepTogether([drawing, caption]), Spacer(1, 6)]
+    return [KeepTogether([drawing, caption]), Spacer(1, L.BLOCK_GAP)]
 
 
 def _sources(refs: Refs) -> list:
@@ -253,7 +258,7 @@ def _sources(refs: Refs) -> list:
     stays short: "Tabla 4. …: [2] líneas 323-334; [7] línea 323"."""
     if not refs.numbers:
         return []
-    out: list = [CondPageBreak(2 * cm), Paragraph("Fuentes", STYLES["h2"])]
+    out: list = [CondPageBreak(L.SOURCES_ROOM), Paragraph("Fuentes", STYLES["h2"])]
     by_doc: dict[tuple[str, str], dict[str, list[tuple[int, Source]]]] = {}
     for source, n in sorted(refs.numbers.items(), key=lambda x: x[1]):
         by_doc.setdefault((source.file, source.title), {}).setdefault(source.locator, []).append((n, source))
@@ -273,15 +278,15 @@ def _fit(text: str, width: float, font: str, size: float) -> str:
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
-        text = text[:max(0, int(len(text) * 0.95) - 1)]
+        text = text[:max(0, int(len(text) * L.FIT_STEP) - 1)]
     return text.rstrip() + "…"
 
 
 def _numbered_canvas(brief: Brief, stamp: str):
     """A canvas that writes the header and "Página N de M" once the page count is known."""
-    stamp_w = stringWidth(stamp, "Helvetica", 7) + 14
-    title = _fit(brief.title, PAGE[0] - 2 * MARGIN - stamp_w, "Helvetica-Bold", 8)
-    subtitle = _fit(brief.subtitle, PAGE[0] - 2 * MARGIN, "Helvetica", 7)
+    stamp_w = stringWidth(stamp, "Helvetica", L.HEADER_SIZE) + L.HEADER_STAMP_GAP
+    title = _fit(brief.title, PAGE[0] - 2 * MARGIN - stamp_w, "Helvetica-Bold", L.HEADER_TITLE_SIZE)
+    subtitle = _fit(brief.subtitle, PAGE[0] - 2 * MARGIN, "Helvetica", L.HEADER_SIZE)
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -303,18 +308,18 @@ def _numbered_canvas(brief: Brief, stamp: str):
         def _decorate(self, total: int) -> None:
             w, h = PAGE
             self.saveState()
-            self.setFont("Helvetica-Bold", 8)
+            self.setFont("Helvetica-Bold", L.HEADER_TITLE_SIZE)
             self.setFillColor(colors.HexColor("#1f3f5b"))
-            self.drawString(MARGIN, h - 1.1 * cm, title)
-            self.setFont("Helvetica", 7)
+            self.drawString(MARGIN, h - L.HEADER_TITLE_Y, title)
+            self.setFont("Helvetica", L.HEADER_SIZE)
             self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(MARGIN, h - 1.45 * cm, subtitle)
-            self.drawRightString(w - MARGIN, h - 1.1 * cm, stamp)  # same font as the subtitle
+            self.drawString(MARGIN, h - L.HEADER_SUBTITLE_Y, subtitle)
+            self.drawRightString(w - MARGIN, h - L.HEADER_TITLE_Y, stamp)  # same font as the subtitle
             self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            self.line(MARGIN, h - 1.65 * cm, w - MARGIN, h - 1.65 * cm)
-            self.drawString(MARGIN, 0.9 * cm, "Asistente de planes · cada cifra remite a su fuente (lista al final)")
-            self.drawRightString(w - MARGIN, 0.9 * cm, f"Página {self._pageNumber} de {total}")
+            self.setLineWidth(L.HEADER_RULE_WIDTH)
+            self.line(MARGIN, h - L.HEADER_RULE_Y, w - MARGIN, h - L.HEADER_RULE_Y)
+            self.drawString(MARGIN, L.FOOTER_Y, "Asistente de planes · cada cifra remite a su fuente (lista al final)")
+            self.drawRightString(w - MARGIN, L.FOOTER_Y, f"Página {self._pageNumber} de {total}")
             self.restoreState()
 
     return NumberedCanvas

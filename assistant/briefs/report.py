@@ -11,7 +11,20 @@ from typing import Any
 from .data import Catalog, level_rule, metric_label, metric_unit, resolve_period, rule_sources
 from .escape import shorten
 from .matrix import DONE, STATUS_ORDER, aggregate_sources, current_text, load_items, status_label, units_of
-from .model import MISSING, Brief, Chart, Facts, Section, Source, Table, Text, fmt_number, safe_filename, source_of
+from .model import (
+    GOAL,
+    MISSING,
+    Brief,
+    Chart,
+    Facts,
+    Section,
+    Source,
+    Table,
+    Text,
+    fmt_number,
+    safe_filename,
+    source_of,
+)
 
 OBJECTIVE_METRICS = ("avance_tipo1", "avance_tipo2", "avance", "nivel", "aei_alto", "aei_medio", "aei_bajo",
                      "aei_total")
@@ -121,7 +134,7 @@ def _cell(m: dict | None) -> str | None:
 def _objectives(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
     per, present = _pivot(rows, OBJECTIVE_METRICS)
     owners = sorted(per)
-    table = Table(["Objetivo", *[metric_label(x) for x in present]], widths=[4.2, *[1.1] * len(present)])
+    table = Table(["Objetivo", *[metric_label(x) for x in present]], widths=[42, *[11] * len(present)])
     for owner in owners:
         name = f"{owner} {shorten(titles.get(owner, ''), 90)}".strip()
         table.add([name, *[_cell(per[owner].get(x)) for x in present]],
@@ -144,7 +157,7 @@ def _objectives(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Secti
         if sum(v is not None for v in values) >= 2:
             blocks.append(Chart(f"{metric_label(main)} por objetivo (%)", owners, [(metric_label(main), values)],
                                 sources=aggregate_sources(cat, [per[o][main] for o in owners if main in per[o]]),
-                                reference=100.0))
+                                reference=GOAL))
     return Section("Objetivos estratégicos", blocks)
 
 
@@ -161,7 +174,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
     computed = {o: rule.level(per[o][main]["value"]) for o in owners if main in per[o]} if rule else {}
     table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present],
                    *(["Nivel según la regla del informe"] if rule else [])],
-                  widths=[4.0, *[1.05] * len(present), *([1.2] if rule else [])])
+                  widths=[80, *[21] * len(present), *([24] if rule else [])])
     for owner in owners:
         name = f"{owner} {shorten(titles.get(owner, ''), 48)}".strip()
         cells = [name, *[_cell(per[owner].get(x)) for x in present]]
@@ -175,7 +188,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
         with_value = [o for o in owners if main in per[o]]
         values = [per[o][main]["value"] for o in with_value]
         section.blocks.append(Chart(f"{metric_label(main)} por acción estratégica (%)", with_value,
-                                    [(metric_label(main), values)], reference=100.0,
+                                    [(metric_label(main), values)], reference=GOAL,
                                     sources=aggregate_sources(cat, [per[o][main] for o in with_value])))
         missing = [o for o in with_value if per[o][main]["value"] is None]
         if missing:
@@ -210,7 +223,7 @@ def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:
     if not rows:
         section.blocks.append(Text(f"{MISSING}: el índice no registra acciones críticas para el período {period}."))
         return section
-    table = Table(["Acción", "Priorizada", "Motivo según el informe", "AOI señaladas"], widths=[1.2, 1.0, 6.4, 1.9])
+    table = Table(["Acción", "Priorizada", "Motivo según el informe", "AOI señaladas"], widths=[12, 10, 64, 19])
     for c in rows:
         pri = {1: "sí", 0: "no"}.get(c.get("priorizado"))
         table.add([c["owner"], pri, shorten(c.get("reason"), 320), ", ".join(units_of(c.get("aois"))) or None],
@@ -245,7 +258,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
                                     [("Recomendaciones", [float(counts[s]) for s in present])], unit="",
                                     sources=sources))
         table = Table(["N.°", "Recomendación", "Responsable", "Estado en el informe", "Estado actual"],
-                      widths=[0.6, 4.4, 2.4, 1.3, 1.8], caption="Recomendaciones en seguimiento")
+                      widths=[6, 44, 24, 13, 18], caption="Recomendaciones en seguimiento")
         for r in followed:
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
                        "; ".join(units_of(r.get("responsible"))) or None,
@@ -254,7 +267,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
         section.blocks.append(table)
     if new:
         table = Table(["N.°", "Recomendación nueva", "Responsable", "Plazo", "Estado actual"],
-                      widths=[0.6, 4.6, 2.6, 0.9, 1.8], caption="Recomendaciones que formula el informe")
+                      widths=[6, 46, 26, 9, 18], caption="Recomendaciones que formula el informe")
         for r in new:
             plazo = fmt_number(r.get("plazo_meses"))
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
