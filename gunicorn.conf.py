@@ -1,8 +1,13 @@
 """gunicorn settings (`gunicorn -c gunicorn.conf.py wsgi:app`); each one can be set from the environment.
 
-Worker class, measured with bench/load.py on this 2-core machine (see docs/rendimiento.md): the
-work is CPU-bound Python, so threads inside a worker only add GIL switching; "gthread" with one
-thread keeps HTTP keep-alive (which "sync" does not) and gave the best throughput and p99.
+Worker class chosen by measurement (`python bench/load.py --compare`, 2 cores, 32 keep-alive clients
+on /api/ask, median of 3 runs; docs/rendimiento.md): "sync" 3371 answers/s, p99 12.6 ms (cache off:
+647/s, p99 79 ms); "gthread" with 1, 2 or 4 threads 1789-3418/s, p99 22-25 ms (cache off: 307-593/s,
+p99 128-169 ms), and unstable from run to run: a gthread worker keeps the keep-alive connections it
+accepted, so one worker can end up with most clients while the other idles. A sync worker takes one
+request per accept, so requests spread evenly over the workers; the work is CPU-bound Python, so
+threads add nothing. Sync workers must sit behind a buffering reverse proxy (nginx or similar; the
+default bind is loopback): a slow client would otherwise hold a worker.
 """
 
 import gc
@@ -15,9 +20,8 @@ except AttributeError:
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * CORES)
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-worker_connections = 1000
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # > 1 makes gunicorn use gthread
 
 # The app is imported once in the master and forked, so a killed worker is back in milliseconds.
 # Safe because create_app opens no database connection (tests/test_web.py checks it): each worker
@@ -26,7 +30,7 @@ preload_app = True
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a worker silent this long is restarted
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))  # SIGTERM: finish in-flight work
-keepalive = 5
+keepalive = 5  # used by gthread only (GUNICORN_WORKER_CLASS=gthread); sync closes after each response
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat file off the disk
 
 # Request limits at the HTTP layer (the app also caps bodies at 64 KiB and questions at 2000 chars).

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from knowledge.records import SCHEMA
 from knowledge.store import IndexMissing, Store, locator
 
 from .conversation import Conversations
 from .router import answer_question
+
+REQUIRED_TABLES = frozenset({"documents", "lines", "passages", "passages_fts", "tables", "meta",
+                             "recommendation_links", *SCHEMA})
 
 
 class Assistant:
@@ -18,11 +22,14 @@ class Assistant:
         self.conversations = Conversations()
 
     def readiness(self) -> dict[str, Any]:
+        """The index opens and holds every table the service reads (documents, passages and records)."""
         try:
             docs = self.store.documents()
+            present = {r["name"] for r in self.store.rows("select name from sqlite_master where type = 'table'")}
         except (IndexMissing, Exception):  # noqa: BLE001 - readiness reports, never raises
-            return {"ready": False, "documents": 0}
-        return {"ready": bool(docs), "documents": len(docs)}
+            return {"ready": False, "documents": 0, "missing_tables": []}
+        missing = sorted(REQUIRED_TABLES - present)
+        return {"ready": bool(docs) and not missing, "documents": len(docs), "missing_tables": missing}
 
     def ask(self, question: str, conversation_id: str | None = None) -> dict[str, Any]:
         state = self.conversations.get(conversation_id)

@@ -60,6 +60,7 @@ class Editor:
         self.cookie = ""
         self.csrf = ""
         self.conn: http.client.HTTPConnection | None = None
+        self.retries = 0  # requests that got no answer (connection reset by a killed worker) and were resent
 
     def _call(self, method: str, path: str, body: Any = None, headers: dict | None = None):
         if self.conn is None:
@@ -85,6 +86,7 @@ class Editor:
             try:
                 return self._call(method, path, body, headers)
             except (OSError, http.client.HTTPException):
+                self.retries += 1
                 time.sleep(min(0.5, 0.01 * (attempt + 1)))
         raise RuntimeError(f"sin respuesta tras {tries} intentos: {method} {path}")
 
@@ -103,6 +105,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     replays_ok: int = 0
     replays_bad: int = 0
+    retries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, status: int) -> None:
@@ -156,6 +159,8 @@ def writers(port: int, names: list[str], recs: list[str], clients: int, per_clie
             while (i < per_client) if stop is None else not stop.is_set():
                 update(editor, recs[(n * 7 + i) % len(recs)], f"{tag}-c{n}-u{i}", tally, rng, replay=i % 20 == 0)
                 i += 1
+            with tally.lock:
+                tally.retries += editor.retries
         except BaseException as exc:  # noqa: BLE001 - reported after the join
             errors.append(exc)
 
@@ -186,13 +191,14 @@ def check_writes(updates_db: Path, port: int, tally: Tally, tag: str, check_hist
         for uid, rec in tally.acked.values():
             per_rec.setdefault(rec, set()).add(uid)
         for rec, expected in per_rec.items():
-            status, detail = request(port, "GET", f"/api/recommendations/{rec}")
+            status, _, detail = request(port, "GET", f"/api/recommendations/{rec}")
             shown = {e["id"] for e in detail.get("history", []) if e.get("type") == "actualizacion"} \
                 if status == 200 else set()
             missing_history += len(expected - shown)
     return {"acknowledged": len(tally.acked), "rows": len(rows), "lost": len(lost), "duplicated": duplicated,
             "missing_from_history": missing_history, "server_errors": tally.server_errors,
-            "refused": tally.refused, "replays_ok": tally.replays_ok, "replays_bad": tally.replays_bad}
+            "refused": tally.refused, "replays_ok": tally.replays_ok, "replays_bad": tally.replays_bad,
+            "resent_without_answer": tally.retries}
 
 
 # ---- phases --------------------------------------------------------------------------------------------------

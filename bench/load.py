@@ -191,6 +191,28 @@ def measure(db: Path, tmp: Path, clients: list[int], seconds: float, questions: 
     return rows
 
 
+def micro(tmp: Path) -> dict:
+    """Per-request costs added by the operations layer, in process (µs)."""
+    from assistant.web.ratelimit import SharedWindowLimiter
+    from assistant.web.shared_conversations import SharedConversations
+
+    limiter = SharedWindowLimiter(tmp / "limites", 10**9, 60)
+    conversations = SharedConversations(tmp / "conversaciones.db")
+    state = {"codes": ["OEI.05"], "intents": ["avance"], "question": None}
+    n = 5000
+    out = {}
+    for name, fn in (("limite_hit_us", lambda i: limiter.hit(f"c{i % 100}")),
+                     ("conversacion_put_us", lambda i: conversations.put(f"id{i}", state)),
+                     ("conversacion_get_us", lambda i: conversations.get(f"id{i}"))):
+        start = time.perf_counter()
+        for i in range(n):
+            fn(i)
+        out[name] = round((time.perf_counter() - start) / n * 1e6, 1)
+    print(f"costo por pregunta (en proceso): límite por cliente {out['limite_hit_us']} µs; conversación "
+          f"compartida: guardar {out['conversacion_put_us']} µs, leer {out['conversacion_get_us']} µs")
+    return out
+
+
 def show(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     for r in rows:
@@ -220,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        results["micro"] = micro(tmp)  # type: ignore[assignment]
         results["cache"] = measure(args.db, tmp, clients, args.duration, questions, use_wrk, briefs=True)
         show("/api/ask (caché de respuestas activa, valor por defecto)", results["cache"])
         results["sin_cache"] = measure(args.db, tmp, clients, args.duration, questions, use_wrk,

@@ -71,9 +71,17 @@ class Server:
         raise RuntimeError("gunicorn no quedó listo a tiempo")
 
     def worker_pids(self) -> list[int]:
+        """The master's children, read from /proc (no dependency on ps)."""
         assert self.proc is not None
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
-        return [int(x) for x in out.stdout.split()]
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended meanwhile
+            if int(fields[1]) == self.proc.pid and fields[0] != "Z":
+                pids.append(int(stat.parent.name))
+        return pids
 
     def stop(self) -> int | None:
         if self.proc is None:

@@ -311,3 +311,18 @@ def test_brief_url_for(client):
     assert brief_url_for("busqueda", {}, "¿visión?") == "/api/brief?tipo=respuesta&pregunta=%C2%BFvisi%C3%B3n%3F"
     assert brief_url_for("busqueda", {}, "¿visión?", found=False) is None
     assert brief_url_for(None, None, "") is None
+
+
+def test_matrix_with_a_long_history_still_fits_the_page(store, tmp_path):
+    from assistant.tracker import items as tracker
+    from assistant.tracker.updates import record_update
+    from knowledge.store import Store
+
+    updates = tmp_path / "editor.db"
+    item = tracker.load(Store(store.db_file), None, NOW.date())[0]
+    for n in range(45):
+        record_update(updates, item, "en proceso" if n % 2 else "no iniciado", f"Seguimiento n.° {n}: " + "x" * 150,
+                      "ana", f"clave-{n}")
+    pdf = build_brief(store, "recomendaciones", now=NOW, updates_db=updates).pdf
+    text = text_of(pdf)
+    assert "actualizaciones más" in text and "Seguimiento n.° 44" in text

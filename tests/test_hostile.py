@@ -68,7 +68,7 @@ def spec_statuses(path: str, method: str) -> set[int]:
 
 def assert_sane(response, path: str | None = None, method: str = "get") -> None:
     assert response.status_code < 500, (response.status_code, response.data[:300])
-    if path is None:
+    if path is None or response.status_code == 308:  # werkzeug's redirect for a doubled slash in a path
         return
     if path in SPEC["paths"]:
         assert response.status_code in spec_statuses(path, method) | {405}, \
@@ -257,9 +257,10 @@ def test_bad_paths(client, path):
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
-def test_wrong_methods_are_json_405(client, method):
+def test_wrong_methods_are_json_errors(client, method):
     response = client.open("/api/ask", method=method)
-    assert response.status_code == 405 and response.mimetype == "application/json"
+    # GET is refused by the route; the other methods change state, so the CSRF check refuses them first
+    assert response.status_code == (405 if method == "GET" else 403) and response.mimetype == "application/json"
 
 
 UPDATE_CASES = [

@@ -179,7 +179,7 @@ def service(db_file, tmp_path_factory):
         add_user(updates, name, PASSWORD, "editor")
     tracker_db.close_all()
     server = Server(db_file, updates, workers=2, log=tmp / "gunicorn.log",
-                    env={"PLANES_ASK_RATE": "40/3600"}).start()
+                    env={"PLANES_ASK_RATE": "40/3600", "PLANES_PROXY_HOPS": "1"}).start()
     yield server, names
     server.stop()
 
@@ -203,8 +203,58 @@ def test_service_logs_requests_with_their_id_and_limits_across_workers(service):
     server, _ = service
     status, resp, _ = request(server.port, "GET", "/healthz", headers={"X-Request-ID": "humo-123456"})
     assert status == 200 and resp.getheader("X-Request-ID") == "humo-123456"
-    statuses = [request(server.port, "POST", "/api/ask", {"question": "hola"})[0] for _ in range(45)]
+    client = {"X-Forwarded-For": "10.1.1.1"}  # one trusted proxy in front: the client is the forwarded one
+    statuses = [request(server.port, "POST", "/api/ask", {"question": "hola"}, client)[0] for _ in range(45)]
     assert statuses.count(200) == 40 and statuses[-1] == 429  # one budget, whichever worker answers
+    other = {"X-Forwarded-For": "10.1.1.2"}
+    assert request(server.port, "POST", "/api/ask", {"question": "hola"}, other)[0] == 200
     time.sleep(0.3)
     log = server.log_path.read_text(encoding="utf-8", errors="replace")
     assert "rid=humo-123456" in log and '"GET /healthz HTTP/1.1" 200' in log
+
+
+# ---- conversations shared by the workers ------------------------------------------------------------------------
+
+FIRST, FOLLOW = "¿Cuál es el avance del OEI.05 en 2024?", "¿y en el primer semestre?"
+
+
+def test_a_follow_up_finds_its_conversation_in_another_worker(db_file, tmp_path):
+    """Two app instances on the same files stand for two gunicorn workers."""
+    one, two = (make_app(db_file, tmp_path).test_client() for _ in range(2))
+    alone = make_app(db_file, tmp_path / "solo", PLANES_SHARED_CONVERSATIONS="0").test_client()
+    expected_first = alone.post("/api/ask", json={"question": FIRST}).get_json()
+    expected = alone.post("/api/ask", json={"question": FOLLOW,
+                                            "conversation_id": expected_first["conversation_id"]}).get_json()
+    cid = one.post("/api/ask", json={"question": FIRST}).get_json()["conversation_id"]
+    got = two.post("/api/ask", json={"question": FOLLOW, "conversation_id": cid}).get_json()
+    assert got["conversation_id"] == cid
+    assert got["answer"] == expected["answer"]
+    fresh = two.post("/api/ask", json={"question": FOLLOW}).get_json()
+    assert fresh["answer"] != expected["answer"]  # without the conversation it is another question
+
+
+def test_conversations_expire(tmp_path):
+    from assistant.web.shared_conversations import SharedConversations
+
+    store = SharedConversations(tmp_path / "c.db", ttl_seconds=0.05)
+    cid = store.put(None, {"codes": ["OEI.05"]})
+    assert store.get(cid) == {"codes": ["OEI.05"]}
+    time.sleep(0.1)
+    assert store.get(cid) is None and store.get("desconocida") is None
+
+
+def test_service_follow_ups_find_their_conversation_whichever_worker_answers(service, db_file, tmp_path):
+    from bench.server import request
+
+    server, _ = service
+    alone = make_app(db_file, tmp_path, PLANES_SHARED_CONVERSATIONS="0").test_client()
+    cid = alone.post("/api/ask", json={"question": FIRST}).get_json()["conversation_id"]
+    expected = alone.post("/api/ask", json={"question": FOLLOW, "conversation_id": cid}).get_json()["answer"]
+    client = {"X-Forwarded-For": "10.2.2.2"}
+    answers = []
+    for _ in range(8):  # sync workers take one request per accept: turns land on either worker
+        first = request(server.port, "POST", "/api/ask", {"question": FIRST}, client)[2]
+        follow = request(server.port, "POST", "/api/ask", {"question": FOLLOW,
+                                                           "conversation_id": first["conversation_id"]}, client)[2]
+        answers.append(follow["answer"])
+    assert answers == [expected] * 8

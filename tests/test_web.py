@@ -444,3 +444,29 @@ def test_users_command(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("PLANES_PASSWORD")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["users", "add", "sin", "--updates-db", str(path)]) == 1  # no terminal, no password given
+
+
+def test_readyz_checks_every_table(client, tmp_path):
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.get_json()["missing_tables"] == []
+    import sqlite3
+
+    from assistant.engine import Assistant
+
+    broken = tmp_path / "roto.db"
+    conn = sqlite3.connect(broken)
+    conn.execute("create table documents (file text, kind text, plan text, period text, title text, date text, "
+                 "line_count int)")
+    conn.execute("insert into documents values ('a.txt', 'x', null, null, 'A', null, 1)")
+    conn.commit()
+    conn.close()
+    info = Assistant(broken, tmp_path / "e.db").readiness()
+    assert info["ready"] is False and "passages" in info["missing_tables"]
+
+
+def test_flask_debug_does_not_relax_production(db_file, updates, monkeypatch):
+    monkeypatch.setenv("PLANES_ENV", "production")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("PLANES_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"PLANES_DB": str(db_file), "PLANES_UPDATES_DB": str(updates)})

@@ -51,6 +51,9 @@ def item_sources(cat: Catalog, item: dict[str, Any]) -> list[Source]:
     return list(dict.fromkeys(out))
 
 
+MAX_STEPS = 8
+
+
 def history_text(item: dict[str, Any]) -> str:
     """"2024-S1: formulada (n.° 1) → 2024: En proceso → aplicación 2025-03-01 (ana): Ejecutado/Culminado"."""
     steps = []
@@ -67,6 +70,12 @@ def history_text(item: dict[str, Any]) -> str:
     if item.get("last_update") and not item.get("app_updates"):
         u = item["last_update"]
         steps.append(f"aplicación {u['date']} ({u['user']}): {u['status_label']}")
+    if len(steps) > MAX_STEPS:
+        # a cell taller than a page cannot be laid out: the printed statuses and the latest updates stay,
+        # the full history is on the tracker's page
+        hidden = len(steps) - MAX_STEPS
+        steps = steps[:MAX_STEPS // 2] + [f"… {hidden} actualizaciones más (historial completo en /recomendaciones)"] \
+            + steps[-(MAX_STEPS - MAX_STEPS // 2):]
     return " → ".join(steps)
 
 

@@ -1,10 +1,14 @@
 """Operations: request ids in responses and logs, the cross-worker rate limit on /api/ask, the
-answer cache, the client address behind a reverse proxy and the OpenAPI document.
+answer cache, conversations shared by the workers, the client address behind a reverse proxy,
+safe JSON parsing and the OpenAPI document.
 
 Settings (app config, else environment):
-- PLANES_ASK_RATE: questions per client address, "N/SEGUNDOS" (default 6000/60); "0" turns it off.
+- PLANES_ASK_RATE: questions per client address, "N/SEGUNDOS" (default 60000/60); "0" turns it off.
 - PLANES_RATE_FILE: the counters file shared by the workers (default next to the editor database).
 - PLANES_ANSWER_CACHE: first-turn answers kept per worker (default 1024; 0 turns the cache off).
+- PLANES_SHARED_CONVERSATIONS: 1 (default) keeps conversations in a SQLite file every worker reads
+  (PLANES_CONVERSATIONS_DB, default next to the editor database), so a follow-up finds its
+  conversation whichever worker answers; 0 keeps them in each process's memory.
 - PLANES_PROXY_HOPS: trusted reverse proxies in front (default 0); their X-Forwarded-For and
   X-Forwarded-Proto then give the client address and scheme (rate limits count real clients).
 """
@@ -24,11 +28,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .answer_cache import DEFAULT_SIZE, CachedAssistant
 from .ratelimit import SharedWindowLimiter, parse_rate
+from .shared_conversations import SharedConversations
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's id is kept only when it is short and harmless in a log line.
 _CALLER_ID_RE = re.compile(r"[A-Za-z0-9._:-]{8,64}")
-DEFAULT_ASK_RATE = "6000/60"
+DEFAULT_ASK_RATE = "60000/60"  # 1000/s per address: abuse stops, a fast batch client does not
 RATE_LIMITED = {"api.ask"}
 
 
@@ -49,6 +54,10 @@ def init_ops(app: Flask) -> None:
     provider.ensure_ascii = app.json.ensure_ascii
     app.json = provider
     _init_rate_limit(app)
+    if _setting(app, "PLANES_SHARED_CONVERSATIONS", "1") != "0":
+        default_file = Path(app.config["PLANES_UPDATES_DB"]).with_name(".planes-conversaciones.db")
+        path = Path(_setting(app, "PLANES_CONVERSATIONS_DB", str(default_file)))
+        app.extensions["assistant"].conversations = SharedConversations(path)
     size = int(_setting(app, "PLANES_ANSWER_CACHE", str(DEFAULT_SIZE)) or 0)
     if size > 0:
         app.extensions["assistant"] = CachedAssistant(app.extensions["assistant"], size)

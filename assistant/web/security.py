@@ -29,7 +29,11 @@ class ConfigError(RuntimeError):
 
 
 def is_development(app: Flask) -> bool:
-    return bool(app.debug or app.testing or os.environ.get("PLANES_ENV", "development").lower() in DEV_ENVS)
+    """Development unless PLANES_ENV says otherwise; FLASK_DEBUG alone never relaxes production."""
+    if os.environ.get("PLANES_ENV", "development").lower() not in DEV_ENVS and not app.testing:
+        app.debug = False  # debug off in production, whatever FLASK_DEBUG says
+        return False
+    return True
 
 
 def _flag(value: str | None, default: bool) -> bool:
