@@ -22,6 +22,7 @@ MD_HEADING_RE = re.compile(r"^\s*(#{1,6})\s+(.+)$")
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:p[aá]g(?:ina)?\.?\s*)?\d{1,4}\s*(?:de\s+\d{1,4})?\s*$", re.I)
 LIST_RE = re.compile(r"^\s*(?:[-•●▪*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 SEPARATOR_CELL_RE = re.compile(r"^:?-{2,}:?$")
+CAPTION_REACH = 6  # lines after a caption in which prose still belongs to it (notes, sources)
 
 
 @dataclass
@@ -127,7 +128,9 @@ def analyse(doc: Document) -> Structure:
             text = " ".join(t for _, t in para)
             kind = "list" if LIST_RE.match(para[0][1]) else ("note" if _looks_like_note(text) and len(text) < 200
                                                               else "paragraph")
-            out.passages.append(Passage(text, para[0][0], para[-1][0], section(), kind, caption))
+            # a caption describes its table or figure and the notes right under it, not the prose after
+            near = caption if caption and para[0][0] - caption_line <= CAPTION_REACH else None
+            out.passages.append(Passage(text, para[0][0], para[-1][0], section(), kind, near))
             para.clear()
 
     def flush_table() -> None:
