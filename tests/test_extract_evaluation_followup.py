@@ -5,8 +5,6 @@ modified copy of 000 standing in for "the next report of the same family"."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -18,10 +16,8 @@ from knowledge.extract.evaluation_followup import (
     period_key,
     split_units,
 )
+from tests.records_helpers import ANUAL, CORPUS, SEMESTRAL, one, rows
 
-CORPUS = Path(os.environ.get("PLANES_CORPUS", Path(__file__).parents[1].parent / "shared" / "corpus"))
-SEMESTRAL = "000_12d072143d9db225.txt"
-ANUAL = "001_49b03c25a9da4437.txt"
 PEI_NUEVO = "002_39527a248f4d2a14.txt"
 
 
@@ -35,14 +31,6 @@ def anual():
     return extract(read_document(CORPUS / ANUAL))
 
 
-def rows(records, table, **where):
-    return [r for r in records[table] if all(r.get(k) == v for k, v in where.items())]
-
-
-def one(records, table, **where):
-    found = rows(records, table, **where)
-    assert len(found) == 1, (where, found)
-    return found[0]
 
 
 # ---- critical actions ---------------------------------------------------------------------------

@@ -4,17 +4,11 @@ records of knowledge/extract/evaluation_measures.py, plus a modified copy of 000
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from knowledge.document import read_document
 from knowledge.extract.evaluation_measures import extract
-
-CORPUS = Path(os.environ.get("PLANES_CORPUS", Path(__file__).parents[1].parent / "shared" / "corpus"))
-SEMESTRAL = "000_12d072143d9db225.txt"
-ANUAL = "001_49b03c25a9da4437.txt"
+from tests.records_helpers import ANUAL, CORPUS, SEMESTRAL, one, rows
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +21,6 @@ def anual():
     return extract(read_document(CORPUS / ANUAL))
 
 
-def rows(records, table, **where):
-    return [r for r in records[table] if all(r.get(k) == v for k, v in where.items())]
-
-
-def one(records, table, **where):
-    found = rows(records, table, **where)
-    assert len(found) == 1, (where, found)
-    return found[0]
 
 
 # ---- 000: semestral 2024-S1 -------------------------------------------------------------------

@@ -291,18 +291,14 @@ def answer_activity(ctx: Context) -> Answer | None:
         return None
     code = codes[0]
     doc = ctx.resolver.report_for(q)
-    sql = "select * from activities where owner = ?"
-    params: list[Any] = [code]
-    if doc:
-        sql += " and file = ?"
-        params.append(doc["file"])
-    rows = ctx.store.rows(sql + " order by id", tuple(params))
-    msql = "select * from measurements where owner = ? and metric = 'ejecucion_fisica'"
-    mparams: list[Any] = [code]
-    if doc:
-        msql += " and file = ?"
-        mparams.append(doc["file"])
-    averages = ctx.store.rows(msql + " order by id", tuple(mparams))
+
+    def of_code(sql: str) -> list[dict]:
+        """Rows of one action, in the report asked for when the question names one."""
+        scope = " and file = ?" if doc else ""
+        return ctx.store.rows(f"{sql}{scope} order by id", (code, doc["file"]) if doc else (code,))
+
+    rows = of_code("select * from activities where owner = ?")
+    averages = of_code("select * from measurements where owner = ? and metric = 'ejecucion_fisica'")
     if not rows and not averages:
         return None
     parts = []
