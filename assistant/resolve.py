@@ -131,6 +131,14 @@ class Resolver:
         """The evaluation report a question is about, or None when it names none."""
         wanted_year = next((y for y in q.years if any(d["period"].startswith(str(y)) for d in self.report_docs)), None)
         candidates = self.report_docs
+        if q.latest and not wanted_year and candidates:
+            # "el año pasado" / "el último informe": relative to the latest report in the corpus
+            latest = candidates[-1]
+            if q.semester:
+                sem = [d for d in candidates if d["period"].endswith(f"S{q.semester}")]
+                return sem[-1] if sem else None
+            annual = [d for d in candidates if re.fullmatch(r"\d{4}", d["period"])]
+            return annual[-1] if annual else latest
         if wanted_year:
             candidates = [d for d in candidates if d["period"].startswith(str(wanted_year))]
         if q.semester:

@@ -45,6 +45,7 @@ class Question:
     span: tuple[int, int] | None = None
     statuses: list[str] = field(default_factory=list)
     plan_name: str | None = None              # a plan carried over from the previous turn
+    latest: bool = False                      # "el año pasado", "el último informe": the latest report
 
     def has(self, *words: str) -> bool:
         return any(w in self.text for w in words)
@@ -82,6 +83,8 @@ def parse(raw: str) -> Question:
             r"\bplan (estrategico )?(sectorial|del sector)\b|\bplan (antiguo|de los 2000|de inicios de los 2000)\b"
             r"|\b(objetivos? (estrategicos? )?generales?|objetivos? especificos?)\b", text):
         q.plan_hint = "sectorial"
+    q.latest = bool(re.search(r"\b(el ano pasado|el ultimo ano|ano anterior|ultimo informe|ultima evaluacion|"
+                              r"informe mas reciente|evaluacion mas reciente|ultimo reporte)\b", text))
     for status, words in STATUS_WORDS.items():
         if any(re.search(rf"\b{w}", text) for w in words):
             q.statuses.append(status)

@@ -176,3 +176,13 @@ def test_follow_up_keeps_the_plan(client):
     first = ask(client, "¿Cuál fue el avance del OEI.04 en el año 2024?")
     second = ask(client, "¿y con qué indicador se mide ese objetivo?", first["conversation_id"])
     assert "condiciones adecuadas" in second["answer"]
+
+
+def test_last_year_is_relative_to_the_latest_report(client):
+    body = ask(client, "¿cuál fue el avance del OEI.02 el año pasado?")
+    assert body["found"] and "71.8" in body["answer"] and "2024" in body["answer"]
+
+
+def test_report_without_critical_actions_points_to_the_one_that_has_them(client):
+    body = ask(client, "acciones críticas del último informe")
+    assert body["found"] is False and "primer semestre" in body["answer"]

@@ -58,8 +58,13 @@ def answer_critical(ctx: Context) -> Answer | None:
         return not_found("Los informes del corpus no identifican acciones críticas.", "critical", ctx.entities())
     rows = ctx.store.rows("select * from critical_actions where file = ? order by id", (doc["file"],))
     if not rows:
-        return not_found(f"El informe de {describe_period(doc['period'])} no identifica acciones críticas.",
-                         "critical", ctx.entities())
+        others = [d for d in ctx.resolver.report_docs
+                  if ctx.store.rows("select 1 from critical_actions where file = ? limit 1", (d["file"],))]
+        where = (" Sí las identifica el informe de " + ", ".join(describe_period(d["period"]) for d in others) + ".") \
+            if others else ""
+        return not_found(f"El informe de {describe_period(doc['period'])} no identifica acciones críticas.{where}",
+                         "critical", ctx.entities(), suggestions=[f"acciones críticas del informe {d['period']}"
+                                                                  for d in others])
     codes = [c for c in ctx.q.codes if c.startswith("AEI")]
     text = ctx.q.text
     if codes:
