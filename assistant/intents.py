@@ -13,10 +13,10 @@ RULES: list[tuple[str, str]] = [
     ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"
                r"devengad\w*)\b"),
     ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),
+    ("recommendation", r"\brecomend"),
     ("methodology", r"\b(formula|como se calcula|metodolog|umbral|umbrales|criterio|criterios|base metodologica|"
                     r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento|enfoque|"
                     r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
-    ("recommendation", r"\brecomend"),
     ("critical", r"\bcritic"),
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
     ("trend", r"\b(tendencia|evolucion|mayor caida|mayor aumento|cayo|crecio|en que ano|ano a ano|interanual)"),
@@ -28,7 +28,7 @@ RULES: list[tuple[str, str]] = [
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
     ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador|"
                   r"a que (accion|objetivo)[\w ]{0,40}(corresponde|pertenece))"),
-    ("list", r"\bque (objetivos|acciones|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
+    ("list", r"\bque (objetivos?|acciones|accion|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
     ("avance", r"\b(avance|avanzo|avanze|valor obtenido|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"

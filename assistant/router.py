@@ -68,6 +68,8 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
     bare = re.search(r"\b(\d{1,2})\.(\d{1,2})\b", q.text)
     if not codes and bare and prev_codes and prev_codes[0].count(".") == 2:
         codes = [f"{prev_codes[0].split('.')[0]}.{int(bare.group(1)):02d}.{int(bare.group(2)):02d}"]
+    elif not codes and bare and prev_codes and re.fullmatch(r"\d\.\d{1,2}", prev_codes[0]):
+        codes = [f"{int(bare.group(1))}.{int(bare.group(2))}"]  # the sector plan's "1.9"
     return dataclasses.replace(
         q,
         plan_name=q.plan_name or (None if q.plan_hint or q.span else previous.get("plan")),
@@ -85,6 +87,28 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
 def strip_plan_words(question: str) -> str:
     """Once the search is limited to a plan's documents, the words naming the plan say nothing more."""
     return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
+
+
+# Facts of a plan that a question often asks together ("línea de base y meta al 2030").
+COMBINABLE = ("target", "baseline", "indicator", "responsible", "priority")
+
+
+def add_companions(ctx: Context, answer: Answer) -> Answer:
+    """Append the other plan facts the question also asks for, each with its own sources."""
+    for intent in ctx.intents:
+        if intent == answer.intent or intent not in COMBINABLE:
+            continue
+        extra = next((a for a in (h(ctx) for h in HANDLERS[intent]) if a is not None), None)
+        if extra is None or not extra.found:
+            continue
+        answer.text += " " + extra.text
+        answer.cited.extend(extra.cited)
+        if extra.rows and not answer.rows:
+            answer.columns, answer.rows = extra.columns, extra.rows
+        elif extra.rows and answer.rows:
+            answer.rows = answer.rows + [[*r, *([""] * (len(answer.columns or []) - len(r)))][:len(answer.columns or r)]
+                                         for r in extra.rows]
+    return answer
 
 
 def unknown_codes(ctx: Context) -> Answer | None:
@@ -151,6 +175,8 @@ def answer_question(store: Store, question: str, state: dict | None,
                 break
         if answer is not None:
             break
+    if answer is not None and answer.found and answer.intent in COMBINABLE:
+        answer = add_companions(ctx, answer)
     if answer is None and q.codes and not intents:
         # a code and a year with no other word: the value measured that year; a bare code: its text
         measured = measures.answer_avance(ctx) if q.years else None

@@ -80,7 +80,8 @@ def parse(raw: str) -> Question:
                    r"|\bnuevo plan\b|\bhasta el 20\d\d\b|\bque va hasta\b", text):
         q.plan_hint = "nuevo"
     elif any(re.fullmatch(r"\d\.\d{1,2}", c) for c in q.codes) or re.search(
-            r"\bplan (estrategico )?(sectorial|del sector)\b|\bplan (antiguo|de los 2000|de inicios de los 2000)\b"
+            r"\bplan (estrategico )?(sectorial|del sector)\b|\bplan (estrategico )?antiguo\b|"
+            r"\b(inicios|principios|comienzos) de los (anos )?2000\b|\bde los (anos )?2000\b"
             r"|\b(objetivos? (estrategicos? )?generales?|objetivos? especificos?)\b", text):
         q.plan_hint = "sectorial"
     q.latest = bool(re.search(r"\b(el ano pasado|el ultimo ano|ano anterior|ultimo informe|ultima evaluacion|"

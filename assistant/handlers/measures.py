@@ -138,6 +138,9 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     text += "%" if "%" in label and lead["value"] is not None else ""
     if indicator:
         text += f". Indicador: {indicator}"
+    sentido = next((r for r in chosen if r.get("sentido")), None)
+    if sentido:
+        text += f" (sentido esperado: {sentido['sentido']}; tipo de agregación: {sentido['agregacion'] or 'sin dato'})"
     extras = [r for r in chosen[1:] if r["metric"] not in ("aei_total",)]
     if extras:
         text += ". También: " + "; ".join(

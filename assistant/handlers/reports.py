@@ -153,9 +153,16 @@ def answer_recommendations(ctx: Context) -> Answer | None:
             head += " (" + ", ".join(f"{n} {STATUS_LABELS.get(s, s)}" for s, n in counts.items()) + ")"
     if unit:
         head += f" a cargo de {unit}"
-    body = ": " + "; ".join(f"N.º {r['number']}: {r['text'][:220]}" + (f" ({'; '.join(json_list(r['responsible']))})"
-                                                                       if r["responsible"] else "")
-                            for r in rows) if rows else ""
+    number = re.search(r"\brecomendaci[oó]n\s*(?:n[°º.o]*\s*)?(\d{1,2})\b", ctx.q.raw, re.I)
+    if number and any(r["number"] == int(number.group(1)) for r in rows):
+        rows = [r for r in rows if r["number"] == int(number.group(1))]
+    body = ": " + "; ".join(
+        f"N.º {r['number']}: {r['text'][:220]}"
+        + (f" ({'; '.join(json_list(r['responsible']))})" if r["responsible"] else "")
+        + (f", plazo {fmt(r['plazo_meses'])} meses" if r["plazo_meses"] is not None else "")
+        + (f", estado {STATUS_LABELS.get(r['status'], r['status'])}" if r["status"] else "")
+        + (f", comentario: {r['comment'][:200]}" if len(rows) <= 3 and r.get("comment") else "")
+        for r in rows) if rows else ""
     answer_text = head + (f" (números {', '.join(numbers)})" if numbers and statuses else "") + body + "."
     columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
     table = [[r["number"], r["text"], "; ".join(json_list(r["responsible"])), r["plazo_meses"],
@@ -168,7 +175,8 @@ def answer_recommendations(ctx: Context) -> Answer | None:
 
 
 REC_WORDS = frozenset("recomendacion recomendaciones quien quienes tiene tienen plazo estado esta encarga "
-                      "responsable responsables matriz informe seguimiento vuelve recomendar nueva nuevas".split())
+                      "responsable responsables matriz informe seguimiento vuelve recomendar nueva nuevas unidad "
+                      "cargo hacer entre cumplimiento comentario reporte".split())
 
 
 def _named_recommendation(ctx: Context) -> Answer | None:
@@ -195,9 +203,10 @@ def _named_recommendation(ctx: Context) -> Answer | None:
         kind = "nueva" if r["list_kind"] == "nueva" else "en la matriz de seguimiento"
         status = f", estado: {STATUS_LABELS.get(r['status'], r['status'])}" if r["status"] else ""
         plazo = f", plazo: {fmt(r['plazo_meses'])} meses" if r["plazo_meses"] is not None else ""
+        comment = f"; comentario: {r['comment']}" if r.get("comment") else ""
         parts.append(f"Informe de {describe_period(r['period'])}, recomendación {kind} N.º {r['number']}: "
                      f"«{r['text'][:300]}»; responsable: {'; '.join(json_list(r['responsible'])) or 'sin dato'}"
-                     f"{plazo}{status}")
+                     f"{plazo}{status}{comment}")
     answer = Answer(". ".join(parts) + ".", intent="recommendation", entities=ctx.entities(),
                     columns=["Informe", "Lista", "N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"],
                     rows=[[describe_period(r["period"]), r["list_kind"], r["number"], r["text"],
@@ -359,12 +368,27 @@ def _overlap(words: list[str], text: str) -> float:
 
 def answer_level_count(ctx: Context) -> Answer | None:
     """"¿Cuántas AEI del OEI.05 quedaron en nivel bajo en 2024?": the report's counts per level."""
-    level = next((w for w in LEVEL_WORDS if re.search(
-        rf"\b(nivel|desempeno|avance|cumplimiento)( de (avance|cumplimiento|desempeno|implementacion))? {w}s?\b",
-        ctx.q.text)), None)
+    levels = [w for w in LEVEL_WORDS if re.search(
+        rf"\b(nivel|desempeno|avance|cumplimiento)( de (avance|cumplimiento|desempeno|implementacion))? {w}s?\b"
+        rf"|\by (cuantas )?{w}s?\b", ctx.q.text)]
     owners = [c for c in ctx.q.codes if c.startswith("OEI")]
-    if not level:
+    if not levels:
         return None
+    if len(levels) > 1:
+        answers = [a for a in (_level_count(ctx, w, owners) for w in levels) if a]
+        if not answers:
+            return None
+        first = answers[0]
+        for other in answers[1:]:
+            first.text += " " + other.text
+            first.rows = (first.rows or []) + (other.rows or [])
+            first.cited += other.cited
+        first.columns = ["OEI", "AEI por nivel"]
+        return first
+    return _level_count(ctx, levels[0], owners)
+
+
+def _level_count(ctx: Context, level: str, owners: list[str]) -> Answer | None:
     doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
     if doc is None:
         return None
