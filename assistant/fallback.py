@@ -19,6 +19,7 @@ from knowledge.store import Store, locator
 from knowledge.text import fold
 
 from .answer import Answer
+from .understand import DECADE_RE, years_in
 
 MIN_COVERAGE = 0.5
 # Connective words of a question that no answer needs to repeat.
@@ -51,6 +52,7 @@ def _idf(store: Store) -> tuple[dict[str, int], int]:
 
 
 def question_stems(question: str) -> list[str]:
+    question = DECADE_RE.sub(" ", fold(question))
     return list(dict.fromkeys(stem(t) for t in tokens(question)
                               if t not in STOPWORDS and t not in FILLER and (len(t) > 2 or len(t) == 4 and t.isdigit())))
 
@@ -79,7 +81,7 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
     folded = fold(question)
     doc = store.document(passage["file"]) or {}
     context = f"{passage['text']} {doc.get('period') or ''} {doc.get('plan') or ''}"
-    for year in YEAR_RE.findall(folded):
+    for year in map(str, years_in(folded)):
         if year not in context:
             return False
     if QUANTITY_RE.search(folded):

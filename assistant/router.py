@@ -86,7 +86,9 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
 
 def strip_plan_words(question: str) -> str:
     """Once the search is limited to a plan's documents, the words naming the plan say nothing more."""
-    return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente)\b", " ", question, flags=re.I)
+    return re.sub(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(nuevo|vigente|antiguo)\b|"
+                  r"\b(?:de )?(?:inicios|principios|comienzos) de los (?:años |anos )?(?:19|20)\d0\b|"
+                  r"\bde los (?:años |anos )?(?:19|20)\d0\b", " ", question, flags=re.I)
 
 
 # Facts of a plan that a question often asks together ("línea de base y meta al 2030").

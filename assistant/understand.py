@@ -23,6 +23,11 @@ _SPECIFIC_RE = re.compile(r"\b(?:oe|obj(?:etivo)?\.?(?:\s+estrategico)?(?:\s+esp
 _GENERAL_RE = re.compile(r"\bobjetivo(?:\s+estrategico)?\s+general\s+(\d)(?:\s*\.\s*0)?(?![.\d])")
 
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+DECADE_RE = re.compile(r"\blos (?:anos )?(?:19|20)\d0\b")  # "los años 2000" is a decade, not a year
+
+
+def years_in(folded: str) -> list[int]:
+    return [int(y) for y in YEAR_RE.findall(DECADE_RE.sub(" ", folded))]
 SPAN_RE = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
 
 STATUS_WORDS = {
@@ -66,7 +71,7 @@ def parse(raw: str) -> Question:
     if spans:
         q.span = (int(spans[0][0]), int(spans[0][1]))
     span_years = {int(y) for s in spans for y in s}
-    q.years = [int(y) for y in YEAR_RE.findall(text) if int(y) not in span_years]
+    q.years = [y for y in years_in(text) if y not in span_years]
     if re.search(r"\b(primer|1er|1º|1o|i)\s+(semestre|sem)\b|\b(semestre|sem)\.?\s*(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
                  r"\bs1\b|\b1s\b|\bsemestre 20\d\d-i\b|"
                  r"\bmitad de ano\b|\bal semestre\b|\bsemestral|\bdel semestre\b|\ben el semestre\b|\bjunio\b", text):
