@@ -554,11 +554,23 @@ def answer_measure_list(ctx: Context) -> Answer | None:
     if not rows:
         return None
     codes = list(dict.fromkeys(r["owner"] for r in rows))
-    answer = Answer(f"En el informe de {describe_period(doc['period'])}, figuran con {what}: {', '.join(codes)}.",
-                    intent="list", entities=ctx.entities(period=doc["period"]),
+    # each one's main avance in the same report, so "¿cuál fue su avance?" is answered too
+    main = {}
+    for code in codes:
+        found = ctx.store.rows("select * from measurements where file = ? and owner = ? and metric in "
+                               "('avance_tipo1', 'avance_pei', 'avance') and value is not null order by "
+                               "case metric when 'avance_tipo1' then 0 when 'avance_pei' then 1 else 2 end limit 1",
+                               (doc["file"], code))
+        if found:
+            main[code] = found[0]
+    text = f"En el informe de {describe_period(doc['period'])}, figuran con {what}: " + ", ".join(
+        f"{c} ({METRIC_LABELS.get(main[c]['metric'], main[c]['metric'])} {fmt(main[c]['value'], main[c]['raw'])})"
+        if c in main else c for c in codes) + "."
+    answer = Answer(text, intent="list", entities=ctx.entities(period=doc["period"]),
                     columns=["Código", "Medida", "Valor impreso"],
-                    rows=[[r["owner"], METRIC_LABELS.get(r["metric"], r["metric"]), r["raw"]] for r in rows])
-    return answer.cite(*rows)
+                    rows=[[r["owner"], METRIC_LABELS.get(r["metric"], r["metric"]), r["raw"]] for r in rows]
+                    + [[c, METRIC_LABELS.get(m["metric"], m["metric"]), m["raw"]] for c, m in main.items()])
+    return answer.cite(*rows, *main.values())
 
 
 
