@@ -27,7 +27,7 @@ MIN_COVERAGE = 0.5
 # the words that only name which document is meant (the search is already limited to it).
 FILLER = frozenset("""
 respecto considerando teniendo cuenta acerca relacion referente mencionado indica dice hay puedes podria
-quiero saber explica explicame cual cuales cuanto cuanta cuantos cuantas que como donde cuando segun tuvo
+quiero saber explica explicame menciona mencionan nombra incluye cual cuales cuanto cuanta cuantos cuantas que como donde cuando segun tuvo
 tiene tienen fue fueron era eran dio dieron pei pesem plan informe reporte documento mre ministerio
 relaciones exteriores nuevo vigente anual semestre semestral primer segundo ano anos evaluacion
 """.split())

@@ -8,7 +8,8 @@ import re
 from .understand import Question
 
 RULES: list[tuple[str, str]] = [
-    ("person", r"\b(como se llama|nombre (del|de la) (jefe|jefa|director|directora|ministro|ministra|responsable)|"
+    ("person", r"\b(como se llama (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|titular)|"
+               r"nombre (del|de la) (jefe|jefa|director|directora|ministro|ministra|titular)|"
                r"quien es (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|viceministr\w*))\b"),
     ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"
                r"devengad\w*)\b"),
@@ -57,4 +58,8 @@ def is_follow_up(q: Question) -> bool:
     if re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text) and len(q.text.split()) <= 12:
         return True
     # a short question with no intent of its own ("¿por qué la AEI.07.03?", "¿y 2019?") leans on the last turn
-    return len(q.text.split()) <= 6 and not classify(q)
+    if len(q.text.split()) <= 6 and not classify(q):
+        return True
+    # "¿qué plazo tiene?", "¿y ese mismo indicador…?": words pointing back, nothing named
+    return not q.codes and not q.aois and len(q.text.split()) <= 16 and bool(
+        re.search(r"\b(ese|esa|esos|esas|dicho|dicha|mismo|misma|su|sus|tiene|tienen|la tiene|lo tiene)\b", q.text))

@@ -167,7 +167,12 @@ def answer_question(store: Store, question: str, state: dict | None,
     if state and is_follow_up(q):
         q = merge_follow_up(q, state)
         own = classify(parse(question))
-        intents = list(dict.fromkeys(own + list(state.get("intents") or [])))
+        previous_intents = list(state.get("intents") or [])
+        if previous_intents[:1] == ["recommendation"] and not parse(question).codes:
+            # "¿qué plazo tiene y quién es responsable?" after a recommendation is still about it
+            q = dataclasses.replace(q, text=f"{state['question'].text} || {q.text}")
+            own = ["recommendation"]
+        intents = list(dict.fromkeys(own + previous_intents))
     ctx = Context(store, resolver, q, intents, state, updates_db)
     answer = unknown_codes(ctx)
     for intent in intents:

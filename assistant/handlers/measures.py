@@ -110,6 +110,12 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     q = ctx.q
     periods = sorted({r["period"] for r in rows if r["period"]}, key=period_key)
     report = ctx.resolver.report_for(q)
+    if q.semester and report is None:
+        available = ", ".join(describe_period(d["period"]) for d in ctx.resolver.report_docs)
+        ordinal = "primer" if q.semester == 1 else "segundo"
+        year = f" de {q.years[0]}" if q.years else ""
+        return not_found(f"No hay en el corpus un informe del {ordinal} semestre{year}; los informes disponibles son: "
+                         f"{available}.", "avance", ctx.entities(plan=plan, code=code))
     if q.years and not any(p.startswith(str(y)) for p in periods for y in q.years):
         years = ", ".join(map(str, q.years))
         return not_found(f"No hay mediciones de {code} ({plan}) para {years} en los documentos. "

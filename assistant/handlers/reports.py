@@ -370,7 +370,7 @@ def answer_level_count(ctx: Context) -> Answer | None:
     """"¿Cuántas AEI del OEI.05 quedaron en nivel bajo en 2024?": the report's counts per level."""
     levels = [w for w in LEVEL_WORDS if re.search(
         rf"\b(nivel|desempeno|avance|cumplimiento)( de (avance|cumplimiento|desempeno|implementacion))? {w}s?\b"
-        rf"|\by (cuantas )?{w}s?\b", ctx.q.text)]
+        rf"|\by (cuantas |cuantos )?(en |con )?(nivel )?{w}s?\b", ctx.q.text)]
     owners = [c for c in ctx.q.codes if c.startswith("OEI")]
     if not levels:
         return None
