@@ -120,6 +120,18 @@ def unknown_codes(ctx: Context) -> Answer | None:
             {i["owner"] for i in r.indicators if i.get("owner")}
     known |= {m["owner"] for m in ctx.store.rows("select distinct owner from measurements where owner is not null")}
     missing = [c for c in ctx.q.codes if c not in known]
+    plan = r.plan_for_hint(ctx.q)
+    if not missing and plan and ctx.q.codes:
+        # the code exists, but not in the plan the question names (AEI.08.03 is not in the PEI 2025-2030)
+        in_plan = {e["code"] for e in r.entities if e["plan"] == plan} | \
+            {i["code"] for i in r.indicators if i["plan"] == plan and i.get("code")} | \
+            {m["owner"] for m in ctx.store.rows("select distinct owner from measurements where plan = ?", (plan,))}
+        elsewhere = [c for c in ctx.q.codes if c not in in_plan]
+        if in_plan and len(elsewhere) == len(ctx.q.codes):
+            plans = [p for p in r.plans_with_code(elsewhere[0]) if p != plan]
+            return not_found(f"{', '.join(elsewhere)} no figura en el {plan}"
+                             + (f"; ese código existe en: {', '.join(plans)}." if plans else "."),
+                             "codigo_inexistente", ctx.entities(plan=plan))
     if not missing or len(missing) < len(ctx.q.codes):
         return None
     similar = sorted({c for c in known if c and c.split(".")[0] == missing[0].split(".")[0]})
@@ -175,7 +187,7 @@ def answer_question(store: Store, question: str, state: dict | None,
         intents = list(dict.fromkeys(own + previous_intents))
     ctx = Context(store, resolver, q, intents, state, updates_db)
     answer = unknown_codes(ctx)
-    for intent in intents:
+    for intent in intents if answer is None else []:
         for handler in HANDLERS.get(intent, []):
             answer = handler(ctx)
             if answer is not None:

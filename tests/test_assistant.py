@@ -186,3 +186,8 @@ def test_last_year_is_relative_to_the_latest_report(client):
 def test_report_without_critical_actions_points_to_the_one_that_has_them(client):
     body = ask(client, "acciones críticas del último informe")
     assert body["found"] is False and "primer semestre" in body["answer"]
+
+
+def test_code_from_another_plan_is_named_as_such(client):
+    body = ask(client, "¿Qué indicador tiene la AEI.08.03 del PEI 2025-2030?")
+    assert body["found"] is False and "PEI 2020-2027" in body["answer"]

@@ -59,12 +59,19 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     ones; the note names close alternatives so the choice is never silent."""
     r = ctx.resolver
     measured = {row["owner"] for row in ctx.store.rows("select distinct owner from measurements")}
-    plan = r.plan_for_hint(ctx.q) or r.evaluated_plan()
+    hint = r.plan_for_hint(ctx.q)
+    plan = hint or r.evaluated_plan()
     matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
-    by_indicator = [m for m in r.match_indicators(ctx.q, plan, min_score=0.45) if m.row["owner"] in measured]
-    if by_indicator and (not matches or by_indicator[0].score > matches[0].score):
-        best = by_indicator[0]
-        return best.row["owner"], f" Entendí el indicador «{best.row['name']}» de {best.row['owner']}."
+    # indicators by name: the plans' indicator tables and the names the reports measure
+    named = [m.row for m in r.match_indicators(ctx.q, hint, min_score=0.45) if m.row["owner"] in measured]
+    named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
+                            "where indicator_name is not null" + (" and plan = ?" if hint else ""),
+                            (hint,) if hint else ())
+    wanted = r.content_stems(ctx.q)
+    scored = sorted(((r.score_text(wanted, n["name"] or "", ctx.q.raw), n) for n in named), key=lambda x: -x[0])
+    if scored and scored[0][0] >= 0.45 and (not matches or scored[0][0] > matches[0].score):
+        best = scored[0][1]
+        return best["owner"], f" Entendí el indicador «{best['name']}» de {best['owner']} ({best['plan']})."
     if not matches:
         return None
     best = matches[0]
@@ -182,6 +189,7 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
                          ctx.entities(plan=plan))
     target_years = wanted_years or years[-1:]
     text = ctx.q.text + " "
+    yearly_order = ["valor_obtenido", "avance_tipo1", "avance_tipo2", "logro_esperado"]
     asked = [m for m, words in METRIC_WORDS if any(w in text for w in words)
              and m in ("avance_tipo1", "avance_tipo2", "valor_obtenido", "logro_esperado")
              and not (m == "valor_obtenido" and not re.search(r"valor obtenido|obtuvo|obtenido", text))]
@@ -191,7 +199,8 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
         where = f"lo presenta para {', '.join(map(str, have))}" if have else "no lo presenta"
         return not_found(f"El {plan} no registra el {label} de {code} para {', '.join(map(str, target_years))}: "
                          f"el reporte {where}.", "avance", ctx.entities(plan=plan))
-    order = wanted_metrics(ctx)
+    asked_any = [m for m, words in METRIC_WORDS if any(w in text for w in words)]
+    order = wanted_metrics(ctx) if asked_any else yearly_order
     chosen = [r for r in rows if r["year"] in target_years]
     chosen.sort(key=lambda r: (order.index(r["metric"]) if r["metric"] in order else 99, r["id"]))
     lead = chosen[0]

@@ -17,8 +17,9 @@ from .plan_facts import find_indicators, target_plan
 def answer_methodology(ctx: Context) -> Answer | None:
     q = ctx.q
     asks_formula = q.has("formula", "ficha tecnica", "como se calcula")
+    sector_code = any(re.fullmatch(r"\d\.\d{1,2}", c) for c in q.codes)
     if asks_formula and (any(c.startswith("I") for c in q.codes) or q.has("indicador", "indice", "ficha")
-                         or (q.codes and not q.has("avance"))):
+                         or sector_code or (q.codes and not q.has("avance"))):
         found = _indicator_formula(ctx)
         if found is not None:
             return found
@@ -62,10 +63,14 @@ def _indicator_formula(ctx: Context) -> Answer | None:
         return not_found(f"El texto del {i['plan']} no incluye la ficha técnica ni la fórmula de cálculo del "
                          f"indicador {i['code']} «{i['name']}»: el documento solo lo nombra "
                          f"({i['locator']}).", "methodology", ctx.entities(plan=i["plan"]))
-    i = with_formula[0]
-    answer = Answer(f"Fórmula del indicador {i['code']} «{i['name']}» ({i['plan']}): {i['formula']}.",
-                    intent="methodology", entities=ctx.entities(plan=i["plan"]))
-    return answer.cite(i)
+    shown = with_formula[:6]
+    text = "; ".join(f"{(i['code'] + ' ') if i.get('code') else ''}«{i['name']}» ({i['owner']}, {i['plan']}): "
+                     f"{i['formula']}" for i in shown)
+    answer = Answer(("Fórmula del indicador " if len(shown) == 1 else "Fórmulas de los indicadores: ") + text + ".",
+                    intent="methodology", entities=ctx.entities(plan=shown[0]["plan"], code=shown[0]["owner"]),
+                    columns=["Indicador", "Fórmula"] if len(shown) > 1 else None,
+                    rows=[[i["name"], i["formula"]] for i in shown] if len(shown) > 1 else None)
+    return answer.cite(*shown)
 
 
 def _formula_table(ctx: Context) -> Answer | None:
