@@ -63,7 +63,9 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     plan = hint or r.evaluated_plan()
     matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
     # indicators by name: the plans' indicator tables and the names the reports measure
-    named = [m.row for m in r.match_indicators(ctx.q, hint, min_score=0.45) if m.row["owner"] in measured]
+    measured_in = {(row["plan"], row["owner"]) for row in ctx.store.rows("select distinct plan, owner from measurements")}
+    named = [m.row for m in r.match_indicators(ctx.q, hint, min_score=0.45)
+             if (m.row["plan"], m.row["owner"]) in measured_in]  # same code, other plan: another thing
     named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
                             "where indicator_name is not null" + (" and plan = ?" if hint else ""),
                             (hint,) if hint else ())
