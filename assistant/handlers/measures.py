@@ -59,7 +59,8 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     ones; the note names close alternatives so the choice is never silent."""
     r = ctx.resolver
     measured = {row["owner"] for row in ctx.store.rows("select distinct owner from measurements")}
-    hint = r.plan_for_hint(ctx.q)
+    report = r.report_for(ctx.q)
+    hint = r.plan_for_hint(ctx.q) or (report["plan"] if report else None)  # a semester names the evaluated plan
     plan = hint or r.evaluated_plan()
     matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
     # indicators by name: the plans' indicator tables and the names the reports measure
@@ -230,12 +231,24 @@ def _owner_statements(ctx: Context, code: str, file: str) -> list[dict]:
     """Sentences of the same report stating the counts behind an action's avance ("8 de 25 reuniones")."""
     rows = ctx.store.rows("select * from statements where owner = ? and file = ? and topic = 'porcentaje_con_conteo' "
                           "order by line_start", (code, file))
-    return [r for r in rows if "|" in (r["raw"] or "") and any(p for p in r["raw"].split("|")[1:])][:2]
+    said = [r for r in rows if "|" in (r["raw"] or "") and any(p for p in r["raw"].split("|")[1:])][:2]
+    if re.search(r"\bmeta\b", ctx.q.text):
+        # "¿cuál era la meta anual?": the sentence that states the target in the report's words
+        said += [r for r in ctx.store.rows("select * from statements where owner = ? and file = ? and topic = 'conteo' "
+                                           "and sentence like '%meta%' order by line_start", (code, file))
+                 if r["sentence"] not in {x["sentence"] for x in said}][:1]
+    return said
 
 
 def answer_code_year(ctx: Context) -> Answer | None:
-    """"¿Cuántos X en 2020 (AES 2.5)?": a code with yearly values and a year is a value question."""
-    if ctx.q.codes and ctx.q.years:
+    """"¿Cuántos X en 2020 (AES 2.5)?": a code (or an indicator named by its words) with a year or a
+    semester is a value question."""
+    q = ctx.q
+    if not (q.years or q.semester):
+        return None
+    if q.codes:
+        return answer_avance(ctx)
+    if re.search(r"\b(esperab\w*|meta|logro|realiz\w*|ejecut\w*|obtuv\w*|alcanz\w*)\b", q.text) and name_to_code(ctx):
         return answer_avance(ctx)
     return None
 
