@@ -58,7 +58,8 @@ def question_stems(question: str) -> list[str]:
 
 
 def coverage(store: Store, question: str, text: str) -> float:
-    wanted = question_stems(question)
+    # years are checked apart (answers_constraints); as words they would outweigh the topic
+    wanted = [s for s in question_stems(question) if not YEAR_RE.fullmatch(s)]
     if not wanted:
         return 0.0
     df, n = _idf(store)
@@ -88,7 +89,10 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
         numbers = [n for n in re.findall(r"\d+(?:[.,]\d+)?", passage["text"]) if n not in folded]
         if not numbers:
             return False
-    return True
+    # one shared word is a coincidence, not an answer ("gracias", "¿quién ganó el mundial?")
+    wanted = {s for s in question_stems(question) if not YEAR_RE.fullmatch(s)}
+    have = {stem(t) for t in tokens(f"{passage.get('section') or ''} {passage.get('caption') or ''} {passage['text']}")}
+    return len(wanted & have) >= min(2, len(wanted)) and len(wanted) >= 2
 
 
 def best_passages(store: Store, question: str, files: list[str] | None = None, limit: int = 3,

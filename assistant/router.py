@@ -25,7 +25,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "person": [lambda ctx: not_found(
         "Los documentos del corpus no identifican por su nombre a las personas a cargo de las unidades u "
         "oficinas; nombran las unidades orgánicas responsables.", "persona", ctx.entities())],
-    "budget": [lambda ctx: passage_answer(ctx.store, ctx.q.raw, intent="presupuesto", min_coverage=3 / 4)],
+    "budget": [prose.answer_budget],
     "methodology": [methodology.answer_methodology],
     "recommendation": [reports.answer_recommendations],
     "critical": [reports.answer_critical],

@@ -191,3 +191,15 @@ def test_report_without_critical_actions_points_to_the_one_that_has_them(client)
 def test_code_from_another_plan_is_named_as_such(client):
     body = ask(client, "¿Qué indicador tiene la AEI.08.03 del PEI 2025-2030?")
     assert body["found"] is False and "PEI 2020-2027" in body["answer"]
+
+
+@pytest.mark.parametrize("question", ["¿Cuál es la capital de Francia?", "gracias", "¿quién ganó el mundial 2022?",
+                                      "¿Cuánto presupuesto ejecutó la Dirección General de Europa en 2024?"])
+def test_out_of_scope_questions_are_not_answered(client, question):
+    assert ask(client, question)["found"] is False
+
+
+def test_figure_after_a_colon_stays_in_its_sentence(client):
+    body = ask(client, "Según el contexto del plan sectorial antiguo, ¿a cuánto ascendía la deuda pública total en "
+                       "2002 y qué porcentaje del PBI representaba?")
+    assert body["found"] and "26,501" in body["answer"] and "46.6" in body["answer"]

@@ -337,6 +337,9 @@ def _ruta(e: dict[str, Any]) -> dict[str, Any]:
 
 def answer_objective(ctx: Context) -> Answer | None:
     codes = entity_codes(ctx)
+    if not codes and not re.search(r"\b(objetivo|objetivos|accion|acciones|aei|oei|oes|aes|plan|pei|pesem)\b",
+                                   ctx.q.text):
+        return None  # "¿cuál es la capital de…?" is not about an objective
     plan, others = target_plan(ctx, codes)
     entity, close = find_entity(ctx, plan)
     if entity is None:

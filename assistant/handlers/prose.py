@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.stemming import stem, tokens
+from knowledge.stemming import STOPWORDS, stem, tokens
 
 from ..answer import Answer
 from ..fallback import FILLER, best_passages, coverage
@@ -16,9 +16,10 @@ from . import Context
 MIN_SENTENCE_SCORE = 1 / 3
 MIN_CANDIDATE_COVERAGE = 35 / 100
 
-PART_SPLIT = re.compile(r"\s*(?:[;?]|\by\s+(?=(?:cuant|cual|que|con cuant|en cuant|a cuant)))\s*", re.I)
+PART_SPLIT = re.compile(r"\s*(?:[;?]|\by\s+(?=(?:cu[aá]nt|cu[aá]l|qu[eé]|con cu[aá]nt|en cu[aá]nt|a cu[aá]nt)))\s*",
+                        re.I)
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ]\d{3})+(?![\d])|(?<![\w.])\d+(?:[.,]\d+)?\s*%?")
-SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-ZÁÉÍÓÚ¿(•-])")
+SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚ¿(•-])")  # not at ":", which introduces the figure
 
 
 def question_parts(raw: str) -> list[str]:
@@ -40,7 +41,9 @@ def scope_files(ctx: Context) -> list[str] | None:
 def best_sentence(text: str, part: str, years: set[str]) -> tuple[float, str | None]:
     """The sentence stating a figure about the part's words; a figure followed by those words
     ("439 actividades operativas") counts double."""
-    wanted = {stem(t) for t in tokens(part) if t not in FILLER and len(t) > 2}
+    wanted = {stem(t) for t in tokens(part) if t not in FILLER and t not in STOPWORDS and len(t) > 2}
+    if len(wanted) < 2:
+        return 0.0, None  # a single content word cannot tell which figure is meant
     best, best_score = None, 0.0
     for sentence in SENTENCE.split(text):
         figures = [m for m in NUMBER.finditer(sentence) if m.group().strip(" %") not in years]
@@ -116,3 +119,20 @@ def answer_prose_figures(ctx: Context) -> Answer | None:
         text += f" No encontré en los documentos la cifra de: {'; '.join(missing)}."
     answer = Answer("Según los documentos: " + text, intent="count", entities=ctx.entities())
     return answer.cite(*cited)
+
+
+AMOUNT_RE = re.compile(r"S/\.?\s?\d|\bsoles\b|\bPIM\b|\bPIA\b|\bdevengad|\bmillones de soles|\bpresupuesto (institucional )?"
+                       r"(de apertura|modificado|ejecutado)", re.I)
+
+
+def answer_budget(ctx: Context) -> Answer:
+    """Budget amounts: only a passage that states an amount answers; these plans and reports
+    rarely do, and the answer says so instead of quoting an unrelated figure."""
+    from ..fallback import passage_answer
+
+    answer = passage_answer(ctx.store, ctx.q.raw, scope_files(ctx), intent="presupuesto", min_coverage=3 / 4)
+    if answer.found and not any(AMOUNT_RE.search(p.get("text") or "") for p in answer.cited[:1]):
+        answer.found = False
+        answer.text = ("Los documentos no registran el monto de presupuesto que pide la pregunta. "
+                       "Estos son los pasajes más cercanos:\n" + answer.text.split("\n", 1)[-1])
+    return answer
