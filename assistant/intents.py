@@ -20,9 +20,12 @@ RULES: list[tuple[str, str]] = [
                     r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
     ("critical", r"\bcritic"),
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
-    ("trend", r"\b(tendencia|evolucion|mayor caida|mayor aumento|cayo|crecio|en que ano|ano a ano|interanual)"),
+    ("trend", r"\b(tendencia|evolucion|evoluciono|mayor caida|mayor aumento|cay\w+|caida|disminu\w+|se redujo|"
+              r"aument\w+|crecio|crecieron|subio|en que ano|ano a ano|interanual)"),
     ("compare", r"\b(vs\.?|versus|compar\w*|diferencia|puntos porcentuales|separan|brecha|frente a(l)?|supera\w*|"
                 r"cuantos puntos)\b"),
+    ("list", r"\b(cual|cuales|que)\b.{0,60}\b((?:avanz\w+|creci\w+) mas|mayor avance|menor avance|mas alto|"
+             r"mas bajo|mas negativ\w*|mejor avance|peor avance|mayor distancia|mayor brecha)"),
     ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|"
                r"para (el )?20\d\d)\b"),
     ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),
@@ -32,7 +35,7 @@ RULES: list[tuple[str, str]] = [
     ("list", r"\bque (objetivos?|acciones|accion|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
-    ("avance", r"\b(avance|avanzo|avanze|valor obtenido|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
+    ("avance", r"\b(avance|avanzo|avanze|valor obtenido|que valor obtuvo|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
                r"obtuvo|logro|alcanzo)|nivel de)\b"),
     ("indicator", r"\b(indicador|indicadores|se mide)\b"),
     ("list", r"\b(cuales|lista|listado)\b|\b(objetivos|acciones)( estrategic\w+)?( institucionales| sectoriales| generales| especificos)? "

@@ -210,7 +210,8 @@ def answer_indicator(ctx: Context) -> Answer | None:
         if i.get("fuente"):
             item += f"; fuente: {i['fuente']}"
         items.append(item)
-    text = f"{head} se mide con: " + "; ".join(items) + "."
+    count = f"{len(indicators)} indicador{'es' if len(indicators) != 1 else ''}"
+    text = f"{head} se mide con {count}: " + "; ".join(items) + "."
     if others:
         text += f" El código {owner} existe también en {', '.join(others)}."
     rows = [[i.get("code") or "", i["name"], i.get("formula") or "", ", ".join(units(i))] for i in indicators]
@@ -392,7 +393,7 @@ def answer_structure(ctx: Context) -> Answer | None:
     unit = _unit_filter(q.raw, r, plan)
     if unit:
         pool = [e for e in pool if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in units(e))]
-    with_indicator = "indicador" in q.text
+    with_indicator = bool(re.search(r"\bindicad", q.text))
     if not pool:
         return None
     pool.sort(key=lambda e: e["code"])
@@ -420,7 +421,10 @@ EQUIVALENT_KINDS = {"OEI": ("OES", "OEG"), "AEI": ("AES", "OEE"), "OES": ("OEI",
 
 
 def _asked_kind(text: str, codes: list[str]) -> str | None:
-    if re.search(r"\bobjetivos? (estrategicos? )?generales?\b", text):
+    # listing needs the plural: "el objetivo específico sobre…" is one objective, not a list
+    if re.search(r"\bobjetivos (estrategicos )?especificos\b", text):
+        return "OEE"
+    if re.search(r"\bobjetivos (estrategicos )?generales\b", text):
         return "OEG"
     for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones")), ("OEI", ("oei", "objetivos")),
                         ("AES", ("aes",)), ("OES", ("oes",)), ("OEE", ("objetivos especificos",))):

@@ -389,6 +389,9 @@ def answer_level_count(ctx: Context) -> Answer | None:
 
 
 def _level_count(ctx: Context, level: str, owners: list[str]) -> Answer | None:
+    missing = _no_report(ctx, "count")
+    if missing:
+        return missing
     doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
     if doc is None:
         return None
@@ -400,10 +403,15 @@ def _level_count(ctx: Context, level: str, owners: list[str]) -> Answer | None:
     rows = ctx.store.rows(sql + " order by owner", tuple(params))
     if not rows:
         return None
+    totals = {r["owner"]: r for r in ctx.store.rows(
+        "select * from measurements where file = ? and metric = 'aei_total'", (doc["file"],))}
     total = sum(r["value"] or 0 for r in rows)
     scope = ", ".join(owners) if owners else "todos los OEI"
     answer = Answer(f"En el informe de {describe_period(doc['period'])}, acciones estratégicas con nivel {level} "
-                    f"({scope}): {fmt(total)}. " + "; ".join(f"{r['owner']}: {fmt(r['value'], r['raw'])}" for r in rows)
+                    f"({scope}): {fmt(total)}. " + "; ".join(
+                        f"{r['owner']}: {fmt(r['value'], r['raw'])}"
+                        + (f" de {fmt(totals[r['owner']]['value'])} acciones evaluadas" if r["owner"] in totals else "")
+                        for r in rows)
                     + ".", intent="count", entities=ctx.entities(period=doc["period"]),
                     columns=["OEI", f"AEI con nivel {level}"], rows=[[r["owner"], r["value"]] for r in rows])
     return answer.cite(*rows[:6])
@@ -447,7 +455,9 @@ def answer_count_statement(ctx: Context) -> Answer | None:
 LEVEL_WORDS = ("alto", "medio", "bajo", "bueno")
 
 
-RANK_RE = re.compile(r"\b(mayor|mas alto|maximo|mejor|menor|mas bajo|minimo|peor)\b")
+RANK_RE = re.compile(r"\b(mayor|mas alto|maximo|mejor|menor|mas bajo|minimo|peor|(?:avanz\w+|creci\w+) mas|"
+                     r"mas negativ\w*|mas positiv\w*|mas (?:avanzad|rezagad)\w*)\b")
+LOWEST_RE = re.compile(r"menor|mas bajo|minimo|peor|negativ|rezagad")
 COMPARE_RE = re.compile(r"\b(?:de|igual a|menor (?:a|que)|mayor (?:a|que)|por debajo de(?:l)?|por encima de(?:l)?|"
                         r"inferior a|superior a)\s+(-?\d+(?:[.,]\d+)?)\s*%?")
 
@@ -462,30 +472,47 @@ def _metric_in(text: str, default: str) -> str:
 
 
 def answer_ranking(ctx: Context) -> Answer | None:
-    """Highest/lowest, or above/below/equal to a value, among the actions or objectives of a report."""
+    """Highest/lowest, or above/below/equal to a value, among the actions or objectives of a report
+    (within one objective when the question names it), the POI–PEI gap, or the PESEM's AES/OES."""
     text = ctx.q.text
     rank = RANK_RE.search(text)
     cmp = COMPARE_RE.search(text)
     if not rank and not cmp:
         return None
+    missing = _no_report(ctx, "list")
+    if missing:
+        return missing
+    pesem = ctx.q.plan_hint == "pesem" or bool(re.search(r"\b(aes|oes)\b", text))
+    if pesem:
+        return _pesem_ranking(ctx, rank, cmp)
     kind = "OEI" if re.search(r"\b(objetivos?|oei)\b", text) and not re.search(r"\b(aei|acciones|accion)\b", text) \
         else "AEI"
+    parent = next((c for c in ctx.q.codes if c.startswith("OEI")), None) if kind == "AEI" else None
     doc = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
     if doc is None:
         return None
+    prefix = f"AEI.{parent.split('.')[1]}.%" if parent else f"{kind}%"
+    if re.search(r"\b(brecha|distancia|diferencia|gap)\b", text) and "poi" in text and "pei" in text:
+        return _gap_ranking(ctx, doc, prefix, rank)
     default = "avance_tipo1" if kind == "OEI" else "avance_pei"
     metric = _metric_in(text, default)
     rows = ctx.store.rows("select * from measurements where file = ? and metric = ? and owner like ? order by owner",
-                          (doc["file"], metric, f"{kind}%"))
+                          (doc["file"], metric, prefix))
     if not rows and metric == "avance_pei":
         metric = "avance_tipo1"
         rows = ctx.store.rows("select * from measurements where file = ? and metric = ? and owner like ? "
-                              "order by owner", (doc["file"], metric, f"{kind}%"))
+                              "order by owner", (doc["file"], metric, prefix))
+    scope = f" dentro de {parent}" if parent else ""
+    return _ranked(ctx, rows, metric, f"En el informe de {describe_period(doc['period'])}{scope}", rank, cmp,
+                   doc["period"])
+
+
+def _ranked(ctx: Context, rows: list[dict], metric: str, where: str, rank: re.Match | None,
+            cmp: re.Match | None, period: str | None, label_of=lambda r: r["owner"]) -> Answer | None:
     valued = [r for r in rows if r["value"] is not None]
     if not valued:
         return None
     label = METRIC_LABELS.get(metric, metric)
-    period = describe_period(doc["period"])
     if cmp:
         value = float(cmp.group(1).replace(",", "."))
         word = cmp.group(0)
@@ -495,21 +522,58 @@ def answer_ranking(ctx: Context) -> Answer | None:
             chosen = [r for r in valued if r["value"] > value]
         else:
             chosen = [r for r in valued if abs(r["value"] - value) < 1e-9]
-        head = f"En el informe de {period}, con {label} {word.strip()}: "
+        head = f"{where}, con {label} {word.strip()}: "
     else:
-        lowest = rank.group(1) in ("menor", "mas bajo", "minimo", "peor")
-        ordered = sorted(valued, key=lambda r: r["value"], reverse=not lowest)
-        top = ordered[0]["value"]
-        chosen = [r for r in ordered if r["value"] == top]
-        head = f"En el informe de {period}, {'el menor' if lowest else 'el mayor'} {label} es {fmt(top)}: "
-        valued = ordered
+        lowest = bool(LOWEST_RE.search(rank.group(0)))
+        valued = sorted(valued, key=lambda r: r["value"], reverse=not lowest)
+        top = valued[0]["value"]
+        chosen = [r for r in valued if r["value"] == top]
+        head = f"{where}, {'el menor' if lowest else 'el mayor'} {label} es {fmt(top)}: "
     if not chosen:
-        return not_found(f"En el informe de {period} ninguna {kind} cumple esa condición en el {label}.", "list",
-                         ctx.entities(period=doc["period"]))
-    answer = Answer(head + ", ".join(f"{r['owner']} ({fmt(r['value'], r['raw'])})" for r in chosen) + ".",
-                    intent="list", entities=ctx.entities(period=doc["period"], metric=metric),
-                    columns=["Código", label], rows=[[r["owner"], r["value"]] for r in (chosen if cmp else valued)])
+        return not_found(f"{where}, ninguno cumple esa condición en el {label}.", "list", ctx.entities(period=period))
+    answer = Answer(head + ", ".join(f"{label_of(r)} ({fmt(r['value'], r['raw'])})" for r in chosen) + ".",
+                    intent="list", entities=ctx.entities(period=period, metric=metric),
+                    columns=["Código", label], rows=[[label_of(r), r["value"]] for r in (chosen if cmp else valued)])
     return answer.cite(*chosen[:6])
+
+
+def _gap_ranking(ctx: Context, doc: dict, prefix: str, rank: re.Match | None) -> Answer | None:
+    """Largest (or smallest) difference between avance POI and avance PEI, in percentage points."""
+    rows = ctx.store.rows("select * from measurements where file = ? and metric in ('avance_poi', 'avance_pei') "
+                          "and owner like ? order by owner", (doc["file"], prefix))
+    by_owner: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        by_owner.setdefault(r["owner"], {})[r["metric"]] = r
+    gaps = [(abs(m["avance_poi"]["value"] - m["avance_pei"]["value"]), owner, m) for owner, m in by_owner.items()
+            if m.get("avance_poi", {}).get("value") is not None and m.get("avance_pei", {}).get("value") is not None]
+    if not gaps:
+        return None
+    lowest = bool(rank and LOWEST_RE.search(rank.group(0)))
+    gaps.sort(key=lambda g: g[0], reverse=not lowest)
+    gap, owner, m = gaps[0]
+    answer = Answer(f"En el informe de {describe_period(doc['period'])}, la {'menor' if lowest else 'mayor'} distancia "
+                    f"entre avance POI y avance PEI es la de {owner}: POI {fmt(m['avance_poi']['value'])} frente a PEI "
+                    f"{fmt(m['avance_pei']['value'])}, {fmt(round(gap, 2))} puntos porcentuales.", intent="compare",
+                    entities=ctx.entities(period=doc["period"]),
+                    columns=["AEI", "Avance POI (%)", "Avance PEI (%)", "Diferencia (p.p.)"],
+                    rows=[[o, x["avance_poi"]["value"], x["avance_pei"]["value"], round(g, 2)] for g, o, x in gaps])
+    return answer.cite(m["avance_poi"], m["avance_pei"])
+
+
+def _pesem_ranking(ctx: Context, rank: re.Match | None, cmp: re.Match | None) -> Answer | None:
+    text = ctx.q.text
+    kind = "OES" if re.search(r"\boes\b|objetivos", text) and not re.search(r"\baes\b|acciones", text) else "AES"
+    metric = "avance_tipo2" if "tipo 2" in text else ("valor_obtenido" if "valor" in text else "avance_tipo1")
+    year = next(iter(ctx.q.years), None)
+    rows = ctx.store.rows("select * from measurements where metric = ? and owner like ? and year is not null "
+                          "order by owner", (metric, f"{kind}%"))
+    if not rows:
+        return None
+    year = year if year in {r["year"] for r in rows} else max(r["year"] for r in rows)
+    rows = [r for r in rows if r["year"] == year]
+    plan = rows[0]["plan"]
+    return _ranked(ctx, rows, metric, f"En el {plan}, año {year}", rank, cmp, str(year),
+                   label_of=lambda r: f"{r['owner']} «{r['indicator_name']}»" if r.get("indicator_name") else r["owner"])
 
 
 def answer_measure_list(ctx: Context) -> Answer | None:
