@@ -40,9 +40,11 @@ HANDLERS: dict[str, list[Handler]] = {
     "priority": [plan_facts.answer_priority],
     "objective": [plan_facts.answer_objective],
     "summary": [reports.answer_summary],
-    "count": [reports.answer_level_count, plan_facts.answer_structure, measures.answer_code_year,
+    "count": [plan_facts.answer_most_indicators, reports.answer_level_count, plan_facts.answer_structure,
+              measures.answer_code_year,
               prose.answer_prose_figures, reports.answer_count_statement],
-    "list": [reports.answer_measure_list, reports.answer_ranking, plan_facts.answer_structure],
+    "list": [plan_facts.answer_most_indicators, reports.answer_measure_list, reports.answer_ranking,
+             plan_facts.answer_structure],
 }
 
 _resolvers: dict[tuple[str, int], Resolver] = {}

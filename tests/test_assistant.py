@@ -203,3 +203,20 @@ def test_figure_after_a_colon_stays_in_its_sentence(client):
     body = ask(client, "Según el contexto del plan sectorial antiguo, ¿a cuánto ascendía la deuda pública total en "
                        "2002 y qué porcentaje del PBI representaba?")
     assert body["found"] and "26,501" in body["answer"] and "46.6" in body["answer"]
+
+
+def test_ranking_within_an_objective(client):
+    body = ask(client, "cual AEI del objetivo 5 avanzo mas en el PEI al 1er semestre 2024?")
+    assert body["found"] and body["intent"] == "list"
+    assert all(str(row[0]).startswith("AEI.05.") for row in body["table"]["rows"])
+
+
+def test_level_thresholds_as_the_report_declares_them(client):
+    body = ask(client, "¿Qué rangos de avance usa el informe anual 2024 para clasificar las acciones en alto, medio y bajo?")
+    assert "95" in body["answer"] and "75" in body["answer"]
+    assert any(s["file"] == E1 for s in body["sources"])
+
+
+def test_action_with_most_indicators(client):
+    body = ask(client, "En el PEI 2025-2030, ¿qué acción estratégica tiene más indicadores y cuántos son?")
+    assert body["found"] and "AEI.11.01" in body["answer"] and "5" in body["answer"]

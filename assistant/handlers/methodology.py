@@ -25,6 +25,11 @@ def answer_methodology(ctx: Context) -> Answer | None:
             return found
     if q.has("por que") and any(c.startswith(("AEI", "OEI")) for c in q.codes):
         return _why(ctx)
+    if re.search(r"\b(umbral\w*|rangos?|cortes?|criterios?|clasific\w*)\b", q.text) and \
+            re.search(r"\b(alto|medio|bajo)\b", q.text) and "prioriz" not in q.text:
+        levels = _level_thresholds(ctx)
+        if levels is not None:
+            return levels
     asks_value = any(c.startswith(("AEI", "OEI", "AES", "OES")) for c in q.codes) and q.has(
         "corregido", "cual es el avance", "valor obtenido", "cuantos", "cuantas", "logro esperado")
     if asks_formula and not asks_value and q.has("avance", "sentido", "ascendente", "descendente", "permisible"):
@@ -71,6 +76,22 @@ def _indicator_formula(ctx: Context) -> Answer | None:
                     columns=["Indicador", "Fórmula"] if len(shown) > 1 else None,
                     rows=[[i["name"], i["formula"]] for i in shown] if len(shown) > 1 else None)
     return answer.cite(*shown)
+
+
+def _level_thresholds(ctx: Context) -> Answer | None:
+    """The cut-offs for alto / medio / bajo as each report declares them (queries.levels)."""
+    from queries.levels import effective_rule
+
+    docs = [ctx.resolver.report_for(ctx.q)] if ctx.resolver.report_for(ctx.q) else ctx.resolver.report_docs
+    parts, cited = [], []
+    for doc in docs:
+        rule = effective_rule(ctx.store, doc["file"])
+        parts.append(f"Informe de {describe_period(doc['period'])}: {rule.explain()}")
+        cited += [{"file": d.file, "line_start": d.line_start, "line_end": d.line_end, "locator": "umbrales de nivel"}
+                  for d in rule.declarations]
+    if not parts:
+        return None
+    return Answer(" ".join(parts), intent="methodology", entities=ctx.entities()).cite(*cited)
 
 
 def _formula_table(ctx: Context) -> Answer | None:

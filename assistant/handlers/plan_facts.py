@@ -139,6 +139,13 @@ def answer_target(ctx: Context) -> Answer | None:
                    f"no lo incluye.")
         return not_found(msg, "target", ctx.entities(plan=ind["plan"]))
     text = "Metas (logros esperados): " + " | ".join(lines) + "."
+    base = indicators[0] if len(indicators) == 1 else None
+    if base and base.get("baseline_value") is not None and len(cited) == 1 and re.search(
+            r"\b(entre|diferencia|distancia|brecha|cuantos puntos|cuanto falta)\b", q.text):
+        gap = round(cited[0]["value"] - base["baseline_value"], 4)
+        text += (f" Línea de base {fmt(base['baseline_value'])} ({base.get('baseline_year') or 'año no indicado'}); "
+                 f"distancia a la meta {cited[0]['year']}: {fmt(gap)} (cálculo: {fmt(cited[0]['value'])} − "
+                 f"{fmt(base['baseline_value'])}).")
     if missing_years:
         text += f" Sin meta en el documento para: {', '.join(map(str, sorted(set(missing_years))))}."
     if others:
@@ -365,6 +372,32 @@ def answer_objective(ctx: Context) -> Answer | None:
 
 
 # ---- lists and counts over the plan structure -------------------------------------------------
+
+def answer_most_indicators(ctx: Context) -> Answer | None:
+    """"¿Qué acción tiene más indicadores?": indicators counted per objective or action of a plan."""
+    q = ctx.q
+    if not re.search(r"\b(mas|mayor numero de|mayor cantidad de) indicadores\b", q.text):
+        return None
+    r = ctx.resolver
+    plan = r.plan_for_hint(q) or next((p for p in r.plans if any(i["plan"] == p for i in r.indicators)), None)
+    kind = "OEI" if re.search(r"\b(objetivo|oei)\b", q.text) and not re.search(r"\b(accion|aei)\b", q.text) else "AEI"
+    counts: dict[str, list[dict]] = {}
+    for i in r.indicators:
+        if i["plan"] == plan and (i["owner"] or "").startswith(kind if "PEI" in (plan or "") else ""):
+            counts.setdefault(i["owner"], []).append(i)
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    top = len(ranked[0][1])
+    leaders = [o for o, items in ranked if len(items) == top]
+    answer = Answer(f"En el {plan}, {' y '.join(leaders)} {'tiene' if len(leaders) == 1 else 'tienen'} más indicadores: "
+                    f"{top} cada una." if len(leaders) > 1 else
+                    f"En el {plan}, {leaders[0]} tiene más indicadores: {top} ("
+                    + ", ".join(i.get("code") or i["name"] for i in ranked[0][1]) + ").",
+                    intent="count", entities=ctx.entities(plan=plan),
+                    columns=["Código", "Indicadores"], rows=[[o, len(items)] for o, items in ranked[:15]])
+    return answer.cite(*[i for o in leaders for i in counts[o]][:6])
+
 
 def answer_structure(ctx: Context) -> Answer | None:
     """Counts and lists of objectives/actions: by plan, parent, tipo, unit in charge, with indicators."""

@@ -456,8 +456,8 @@ LEVEL_WORDS = ("alto", "medio", "bajo", "bueno")
 
 
 RANK_RE = re.compile(r"\b(mayor|mas alto|maximo|mejor|menor|mas bajo|minimo|peor|(?:avanz\w+|creci\w+) mas|"
-                     r"mas negativ\w*|mas positiv\w*|mas (?:avanzad|rezagad)\w*)\b")
-LOWEST_RE = re.compile(r"menor|mas bajo|minimo|peor|negativ|rezagad")
+                     r"mas negati[vb]\w*|mas positi[vb]\w*|mas (?:avanzad|rezagad)\w*)\b")
+LOWEST_RE = re.compile(r"menor|mas bajo|minimo|peor|negati[vb]|rezagad")
 COMPARE_RE = re.compile(r"\b(?:de|igual a|menor (?:a|que)|mayor (?:a|que)|por debajo de(?:l)?|por encima de(?:l)?|"
                         r"inferior a|superior a)\s+(-?\d+(?:[.,]\d+)?)\s*%?")
 
@@ -479,12 +479,12 @@ def answer_ranking(ctx: Context) -> Answer | None:
     cmp = COMPARE_RE.search(text)
     if not rank and not cmp:
         return None
-    missing = _no_report(ctx, "list")
-    if missing:
-        return missing
     pesem = ctx.q.plan_hint == "pesem" or bool(re.search(r"\b(aes|oes)\b", text))
     if pesem:
         return _pesem_ranking(ctx, rank, cmp)
+    missing = _no_report(ctx, "list")
+    if missing:
+        return missing
     kind = "OEI" if re.search(r"\b(objetivos?|oei)\b", text) and not re.search(r"\b(aei|acciones|accion)\b", text) \
         else "AEI"
     parent = next((c for c in ctx.q.codes if c.startswith("OEI")), None) if kind == "AEI" else None
