@@ -25,7 +25,8 @@ RULES: list[tuple[str, str]] = [
     ("compare", r"\b(vs\.?|versus|compar\w*|diferencia|puntos porcentuales|separan|brecha|frente a(l)?|supera\w*|"
                 r"cuantos puntos)\b"),
     ("list", r"\b(cual|cuales|que)\b.{0,120}\b((?:avanz\w+|creci\w+) mas|mayor avance|menor avance|mas alto|"
-             r"mas bajo|mas negati[vb]\w*|mejor avance|peor avance|mayor distancia|mayor brecha|mas indicadores)"),
+             r"mas bajo|mas negati[vb]\w*|mejor avance|peor avance|mayor distancia|mayor brecha|mas indicadores|"
+             r"mas abajo|mas arriba)"),
     ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|"
                r"para (el )?20\d\d)\b"),
     ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),

@@ -167,8 +167,8 @@ class Resolver:
             return 0.0
         idf = self._idf
         common = wanted & have
-        if not common:
-            return 0.0
+        if not common or (len(common) < 2 and len(wanted) > 1):
+            return 0.0  # one shared word ("medio" in "Medio Oriente") is a coincidence, not a name
         weight = sum(idf.get(s, 1.0) for s in common)
         total = sum(idf.get(s, 1.0) for s in wanted)
         recall = weight / total

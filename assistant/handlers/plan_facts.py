@@ -22,6 +22,14 @@ KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estr
               "OEG": "objetivo estratégico general", "OEE": "objetivo específico"}
 
 
+def same_unit(asked: str, printed: str) -> bool:
+    """A unit named in a question against one printed in a document: containment or a near-identical
+    spelling ("Direccion General de America" / "Dirección General de América"), never a shared prefix
+    ("Dirección General de Europa" is not "Dirección General de Tratados")."""
+    a, b = fold(asked).strip(" ."), fold(printed).strip(" .")
+    return a in b or b in a or fuzz.ratio(a, b) >= 92
+
+
 def units(entity: dict[str, Any]) -> list[str]:
     return [str(u) for u in json_list(entity.get("responsible")) if u]
 
@@ -425,7 +433,7 @@ def answer_structure(ctx: Context) -> Answer | None:
         pool = [e for e in pool if e.get("parent") == parent]
     unit = _unit_filter(q.raw, r, plan)
     if unit:
-        pool = [e for e in pool if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in units(e))]
+        pool = [e for e in pool if any(same_unit(unit, u) for u in units(e))]
     with_indicator = bool(re.search(r"\bindicad", q.text))
     if not pool:
         return None
@@ -445,7 +453,8 @@ def answer_structure(ctx: Context) -> Answer | None:
     text = "; ".join(text_parts) + ": " + ", ".join(e["code"] for e in pool) + "."
     rows = [[e["code"], e["title"], e.get("tipo") or "", "; ".join(units(e)),
              "sí" if e["code"] in owned else "no"] for e in pool]
-    answer = Answer(text, intent="list", entities=ctx.entities(plan=plan, kind=kind),
+    answer = Answer(text, intent="list", entities=ctx.entities(plan=plan, kind=kind,
+                                                               code=pool[0]["code"] if len(pool) == 1 else None),
                     columns=["Código", "Título", "Tipo", "Responsable", "Con indicador"], rows=rows)
     return answer.cite(*pool[:8])
 
@@ -459,7 +468,7 @@ def _asked_kind(text: str, codes: list[str]) -> str | None:
         return "OEE"
     if re.search(r"\bobjetivos (estrategicos )?generales\b", text):
         return "OEG"
-    for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones")), ("OEI", ("oei", "objetivos")),
+    for kind, words in (("AEI", ("aei", "acciones estrategicas", "acciones", "accion estrategica", "accion")), ("OEI", ("oei", "objetivos")),
                         ("AES", ("aes",)), ("OES", ("oes",)), ("OEE", ("objetivos especificos",))):
         if kind == "OEI" and re.search(r"\bobjetivos especificos\b", text):
             continue

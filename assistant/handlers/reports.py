@@ -17,6 +17,7 @@ from ..answer import METRIC_LABELS, Answer, fmt, not_found
 from ..resolve import QUESTION_WORDS, describe_period, period_key
 from ..understand import STATUS_WORDS
 from . import Context
+from .plan_facts import same_unit
 
 # A recommendation is "named" by a question holding most (three fifths) of its information.
 NAMED_RECOMMENDATION_COVERAGE = 3 / 5
@@ -132,7 +133,7 @@ def answer_recommendations(ctx: Context) -> Answer | None:
         return _overdue(ctx)
     unit = _unit_in(ctx.q.raw, rows)
     if unit:
-        rows = [r for r in rows if any(fuzz.partial_ratio(fold(unit), fold(u)) >= 90 for u in json_list(r["responsible"]))]
+        rows = [r for r in rows if any(same_unit(unit, u) for u in json_list(r["responsible"]))]
     total = len(rows)
     statuses = q.statuses if kind == "seguimiento" else []
     if statuses:
@@ -456,8 +457,8 @@ LEVEL_WORDS = ("alto", "medio", "bajo", "bueno")
 
 
 RANK_RE = re.compile(r"\b(mayor|mas alto|maximo|mejor|menor|mas bajo|minimo|peor|(?:avanz\w+|creci\w+) mas|"
-                     r"mas negati[vb]\w*|mas positi[vb]\w*|mas (?:avanzad|rezagad)\w*)\b")
-LOWEST_RE = re.compile(r"menor|mas bajo|minimo|peor|negati[vb]|rezagad")
+                     r"mas negati[vb]\w*|mas positi[vb]\w*|mas abajo|mas arriba|mas (?:avanzad|rezagad)\w*)\b")
+LOWEST_RE = re.compile(r"menor|mas bajo|minimo|peor|negati[vb]|rezagad|abajo")
 COMPARE_RE = re.compile(r"\b(?:de|igual a|menor (?:a|que)|mayor (?:a|que)|por debajo de(?:l)?|por encima de(?:l)?|"
                         r"inferior a|superior a)\s+(-?\d+(?:[.,]\d+)?)\s*%?")
 
@@ -630,6 +631,12 @@ def answer_measure_list(ctx: Context) -> Answer | None:
     text = f"En el informe de {describe_period(doc['period'])}, figuran con {what}: " + ", ".join(
         f"{c} ({METRIC_LABELS.get(main[c]['metric'], main[c]['metric'])} {fmt(main[c]['value'], main[c]['raw'])})"
         if c in main else c for c in codes) + "."
+    rank = RANK_RE.search(text_q := q.text)
+    if rank and len(main) > 1:
+        lowest = bool(LOWEST_RE.search(rank.group(0)))
+        pick = (min if lowest else max)(main.values(), key=lambda m: m["value"])
+        text += (f" El de {'menor' if lowest else 'mayor'} avance entre ellos es {pick['owner']} "
+                 f"({fmt(pick['value'], pick['raw'])}).") if text_q else ""
     answer = Answer(text, intent="list", entities=ctx.entities(period=doc["period"]),
                     columns=["Código", "Medida", "Valor impreso"],
                     rows=[[r["owner"], METRIC_LABELS.get(r["metric"], r["metric"]), r["raw"]] for r in rows]
