@@ -32,6 +32,7 @@ RULES: list[tuple[str, str]] = [
     ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),
     ("indicator", r"\b(como se mide|con que (indicador|se mide)|codigos? de (los )?indicador|que indicador|"
+                  r"(que )?codigo (lleva|tiene) el indicador|"
                   r"a que (accion|objetivo)[\w ]{0,40}(corresponde|pertenece))"),
     ("list", r"\bque (objetivos?|acciones|accion|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica)"),

@@ -437,6 +437,9 @@ def answer_structure(ctx: Context) -> Answer | None:
     with_indicator = bool(re.search(r"\bindicad", q.text))
     if not pool:
         return None
+    plural = re.search(r"\b(acciones|objetivos|aei|oei|aes|oes)\b", q.text) or re.search(r"\bcuant", q.text)
+    if not plural and not unit and not parent:
+        return None  # "¿bajo qué acción aparece el indicador X?" asks for one, not for the list of all
     pool.sort(key=lambda e: e["code"])
     owned = {i["owner"] for i in r.indicators if i["plan"] == plan}
     text_parts = [f"{len(pool)} {KIND_PLURALS[kind] if len(pool) != 1 else KIND_NAMES[kind]}"
