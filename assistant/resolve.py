@@ -43,6 +43,14 @@ class Resolver:
         return self.store.documents()
 
     @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the documents use (folded): such a word in a question is never a typo."""
+        words: set[str] = set()
+        for r in self.store.rows("select text from passages"):
+            words.update(tokens(r["text"]))
+        return frozenset(words)
+
+    @cached_property
     def titles(self) -> dict[str, str]:
         return {d["file"]: d["title"] for d in self.documents}
 

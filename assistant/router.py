@@ -176,13 +176,13 @@ def strip_period_words(question: str) -> str:
 def answer_question(store: Store, question: str, state: dict | None,
                     updates_db: Path | None = None) -> tuple[dict[str, Any], dict]:
     resolver = resolver_for(store)
-    q = parse(question)
+    q = parse(question, resolver.vocabulary)
     intents = classify(q)
     if state and is_follow_up(q):
         q = merge_follow_up(q, state)
-        own = classify(parse(question))
+        own = classify(parse(question, resolver.vocabulary))
         previous_intents = list(state.get("intents") or [])
-        if previous_intents[:1] == ["recommendation"] and not parse(question).codes:
+        if previous_intents[:1] == ["recommendation"] and not parse(question, resolver.vocabulary).codes:
             # "¿qué plazo tiene y quién es responsable?" after a recommendation is still about it
             q = dataclasses.replace(q, text=f"{state['question'].text} || {q.text}")
             own = ["recommendation"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from knowledge.text import AOI_RE, canonical_code, fold
 
 # "oei 5", "oei.05", "OEI5", "aei 1.3", "aei.01.03", "aes 1.8", "oes 2", "IAEI.01.01.01"
@@ -56,14 +58,42 @@ class Question:
         return any(w in self.text for w in words)
 
 
-def normalise(raw: str) -> str:
+# Words that carry intent or kind; a typo of one ("critca", "indicadro", "recomendasion") is read as it.
+VOCABULARY = frozenset("""
+critica criticas critico criticos avance avances indicador indicadores recomendacion recomendaciones
+responsable responsables meta metas linea base prioridad prioridades objetivo objetivos accion acciones
+estrategica estrategicas estrategico estrategicos actividad actividades operativa operativas semestre
+evaluacion informe reporte ejecucion fisica logro esperado obtenido institucional sectorial especifico
+especificos general generales formula metodologia umbral tendencia evolucion comparacion diferencia
+cumplimiento desempeno culminadas culminada ejecutadas proceso iniciado informacion
+""".split())
+_BY_LENGTH: dict[int, list[str]] = {}
+for _word in VOCABULARY:
+    _BY_LENGTH.setdefault(len(_word), []).append(_word)
+
+
+def _fix_typo(token: str, known: frozenset[str]) -> str:
+    """A word the documents never use, one or two letters away from a vocabulary word, is read as it."""
+    if len(token) < 5 or token in VOCABULARY or token in known or not token.isalpha():
+        return token
+    limit = 1 if len(token) < 9 else 2
+    for size in range(len(token) - limit, len(token) + limit + 1):
+        for word in _BY_LENGTH.get(size, ()):
+            if word[0] == token[0] and Levenshtein.distance(token, word, score_cutoff=limit) <= limit:
+                return word
+    return token
+
+
+def normalise(raw: str, known: frozenset[str] = frozenset()) -> str:
+    """Folded question text; ``known`` are the words the documents use (never taken for typos)."""
     text = fold(raw)
     text = re.sub(r"[¿?¡!«»\"“”'`´]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return " ".join(_fix_typo(t, known) for t in text.split(" "))
 
 
-def parse(raw: str) -> Question:
-    text = normalise(raw)
+def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
+    text = normalise(raw, known)
     q = Question(raw=raw, text=text)
     q.codes = find_question_codes(text)
     q.aois = list(dict.fromkeys(m.group(0).upper() for m in AOI_RE.finditer(raw.upper())))
