@@ -16,7 +16,8 @@ RULES: list[tuple[str, str]] = [
     ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),
     ("recommendation", r"\brecomend"),
     ("methodology", r"\b(formula|como se calcula|metodolog|umbral|umbrales|criterio|criterios|base metodologica|"
-                    r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento|enfoque|"
+                    r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento|enfoque|rangos?|"
+                    r"a partir de que (porcentaje|valor|avance)|"
                     r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
     ("critical", r"\bcritic"),
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
@@ -27,7 +28,7 @@ RULES: list[tuple[str, str]] = [
     ("list", r"\b(cual|cuales|que)\b.{0,120}\b((?:avanz\w+|creci\w+) mas|mayor avance|menor avance|mas alto|"
              r"mas bajo|mas negati[vb]\w*|mejor avance|peor avance|mayor distancia|mayor brecha|mas indicadores|"
              r"mas abajo|mas arriba)"),
-    ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logro esperado (al|para|en el) 20\d\d|al 20\d\d|"
+    ("target", r"\b(meta|metas|se espera (lograr|alcanzar)|logros? esperados? (al |para |en )?(el )?20\d\d|al 20\d\d|"
                r"para (el )?20\d\d)\b"),
     ("baseline", r"\blinea(s)? (de )?base\b|\blb\b"),
     ("priority", r"\b(prioridad|ruta estrategica|orden de prioridad|priorizad)"),

@@ -105,6 +105,8 @@ def answer_target(ctx: Context) -> Answer | None:
     q = ctx.q
     if ctx.resolver.report_for(q) and not ctx.resolver.plan_for_hint(q):
         return None  # "la meta" of an evaluation report is its logro esperado: the avance handler says it
+    if re.search(r"\b(valor obtenido|avance)\b", q.text) and q.plan_hint == "pesem":
+        return None  # target next to the value and avance: the measures answer holds all three
     codes = entity_codes(ctx) or [c for c in q.codes if c.startswith("I")]
     plan, others = target_plan(ctx, codes)
     if plan is None and not codes:
@@ -264,6 +266,16 @@ def _measured_indicators(ctx: Context, code: str, plan: str) -> Answer | None:
 
 
 def answer_responsible(ctx: Context) -> Answer | None:
+    indicator_codes = [c for c in ctx.q.codes if c.startswith("I")]
+    if indicator_codes and not entity_codes(ctx):
+        rows = [i for i in ctx.resolver.indicators if i.get("code") in indicator_codes and units(i)]
+        if rows:
+            text = "; ".join(f"Responsable del indicador {i['code']} «{i['name']}» ({i['owner']}, {i['plan']}): "
+                             f"{'; '.join(units(i))}" for i in rows) + "."
+            answer = Answer(text, intent="responsible", entities=ctx.entities(plan=rows[0]["plan"], code=rows[0]["owner"]),
+                            columns=["Indicador", "Nombre", "Responsable"],
+                            rows=[[i["code"], i["name"], "; ".join(units(i))] for i in rows])
+            return answer.cite(*rows)
     codes = entity_codes(ctx)
     plan, others = target_plan(ctx, codes)
     if plan is None:
