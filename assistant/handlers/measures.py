@@ -381,6 +381,8 @@ def answer_trend(ctx: Context) -> Answer | None:
             changes.append(((b["value"] - a["value"]) / abs(a["value"]) * 100, owner, name, a, b))
     if not changes:
         return None
+    if re.search(r"\bcuant[oa]s\b", text):
+        return _count_changes(ctx, changes, y1, y2, len(series), metric)
     rising = bool(re.search(r"\b(aumento|subio|crecio|mayor alza|mejor)\b", text))
     changes.sort(key=lambda c: -c[0] if rising else c[0])
     pct, owner, name, a, b = changes[0]
@@ -396,6 +398,20 @@ def answer_trend(ctx: Context) -> Answer | None:
     answer = Answer(answer_text, intent="trend", entities=ctx.entities(),
                     columns=["Código", "Indicador", str(y1), str(y2), "Variación (%)"], rows=table)
     return answer.cite(a, b, *([said] if said else []))
+
+
+def _count_changes(ctx: Context, changes: list, y1: int, y2: int, total: int, metric: str) -> Answer:
+    """"¿Con cuántos indicadores … y cuántos cayeron?": indicators counted, falls and rises between two years."""
+    falls = [c for c in changes if c[0] < 0]
+    rises = [c for c in changes if c[0] > 0]
+    label = METRIC_LABELS.get(metric, metric)
+    text = (f"Se miden con {total} indicadores; entre {y1} y {y2} ({label}) {len(falls)} cayeron, {len(rises)} subieron"
+            f" y {len(changes) - len(falls) - len(rises)} no cambiaron. Cayeron: "
+            + "; ".join(f"«{n}» ({o}) {abs(p):.1f}%" for p, o, n, _, _ in sorted(falls)) + ".")
+    answer = Answer(text, intent="trend", entities=ctx.entities(),
+                    columns=["Código", "Indicador", str(y1), str(y2), "Variación (%)"],
+                    rows=[[o, n, a["value"], b["value"], round(p, 1)] for p, o, n, a, b in changes])
+    return answer.cite(*[c[4] for c in falls[:6]])
 
 
 def _series(ctx: Context, series: dict, span: list[int], metric: str) -> Answer:

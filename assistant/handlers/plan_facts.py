@@ -443,6 +443,13 @@ def answer_structure(ctx: Context) -> Answer | None:
             parent = parents[0].row["code"]
     if parent and kind in ("AEI", "AES", "OEE"):
         pool = [e for e in pool if e.get("parent") == parent]
+    quoted = re.search(r"[«\"'“]([^«»\"'“”]{12,})[»\"'”]", q.raw)
+    if quoted:
+        wanted_title = fold(quoted.group(1))
+        titled = [e for e in pool if wanted_title in fold(e.get("title") or "")
+                  or fuzz.partial_ratio(wanted_title, fold(e.get("title") or "")) >= 95]
+        if titled:
+            pool = titled
     unit = _unit_filter(q.raw, r, plan)
     if unit:
         pool = [e for e in pool if any(same_unit(unit, u) for u in units(e))]

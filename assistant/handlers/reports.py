@@ -132,6 +132,13 @@ def answer_recommendations(ctx: Context) -> Answer | None:
     if re.search(r"\bvencid|\batrasad|\bfuera de plazo", text):
         return _overdue(ctx)
     unit = _unit_in(ctx.q.raw, rows)
+    if not unit and not statuses_asked(q):
+        other = "nueva" if kind == "seguimiento" else "seguimiento"
+        others = ctx.store.rows("select * from recommendations where file = ? and list_kind = ? order by number, id",
+                                (doc["file"], other))
+        unit = _unit_in(ctx.q.raw, others)
+        if unit:
+            kind, rows = other, others
     if unit:
         rows = [r for r in rows if any(same_unit(unit, u) for u in json_list(r["responsible"]))]
     total = len(rows)
@@ -214,6 +221,10 @@ def _named_recommendation(ctx: Context) -> Answer | None:
                            "; ".join(json_list(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
     answer.text += _app_updates_note(ctx, chosen)
     return answer.cite(*chosen)
+
+
+def statuses_asked(q) -> bool:
+    return bool(q.statuses)
 
 
 def _tracked(ctx: Context) -> list[dict]:
@@ -403,7 +414,7 @@ def _level_count(ctx: Context, level: str, owners: list[str]) -> Answer | None:
         params += owners
     rows = ctx.store.rows(sql + " order by owner", tuple(params))
     if not rows:
-        return None
+        return _stated_level_count(ctx, doc, level, owners)
     totals = {r["owner"]: r for r in ctx.store.rows(
         "select * from measurements where file = ? and metric = 'aei_total'", (doc["file"],))}
     total = sum(r["value"] or 0 for r in rows)
@@ -416,6 +427,24 @@ def _level_count(ctx: Context, level: str, owners: list[str]) -> Answer | None:
                     + ".", intent="count", entities=ctx.entities(period=doc["period"]),
                     columns=["OEI", f"AEI con nivel {level}"], rows=[[r["owner"], r["value"]] for r in rows])
     return answer.cite(*rows[:6])
+
+
+def _stated_level_count(ctx: Context, doc: dict, level: str, owners: list[str]) -> Answer | None:
+    """Reports that give the counts per level only in prose ("21 acciones estratégicas (52.5%) tienen un
+    nivel de cumplimiento alto"): the sentence, quoted, with the count and share it states."""
+    rows = ctx.store.rows("select * from statements where file = ? and topic = 'acciones_por_nivel' order by line_start",
+                          (doc["file"],))
+    rows = [r for r in rows if (r["raw"] or "").split("|")[0] == level
+            and ((r["owner"] in owners) if owners else r["owner"] is None)]
+    if not rows:
+        return None
+    r = rows[0]
+    count = (r["raw"] or "").split("|")[1] if "|" in (r["raw"] or "") else fmt(r["value"])
+    share = re.search(r"\((\d+(?:[.,]\d+)?)\s*%\)", r["sentence"])
+    text = (f"En el informe de {describe_period(doc['period'])}, acciones estratégicas con nivel {level}"
+            f"{' de ' + ', '.join(owners) if owners else ''}: {count}"
+            + (f" ({share.group(1)}% del total)" if share else "") + f". El informe lo dice así: «{r['sentence']}».")
+    return Answer(text, intent="count", entities=ctx.entities(period=doc["period"])).cite(r)
 
 
 def answer_count_statement(ctx: Context) -> Answer | None:
