@@ -76,6 +76,14 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
 }
 
+# CEPLAN's names for the kinds of objectives and actions (vocabulary of the method, used as labels).
+KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estratégica institucional",
+              "OES": "objetivo estratégico sectorial", "AES": "acción estratégica sectorial",
+              "OEG": "objetivo estratégico general", "OEE": "objetivo específico"}
+KIND_PLURALS = {"OEI": "objetivos estratégicos institucionales", "AEI": "acciones estratégicas institucionales",
+                "OES": "objetivos estratégicos sectoriales", "AES": "acciones estratégicas sectoriales",
+                "OEG": "objetivos estratégicos generales", "OEE": "objetivos específicos"}
+
 STATUSES = ("no iniciado", "en proceso", "ejecutado/culminado", "sin información")
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from knowledge.records import KIND_NAMES, KIND_PLURALS
 from knowledge.text import fold
 
 from .data import Catalog, child_prefix, level_rule, metric_label, metric_unit, report_date, resolve_plan, rule_sources
@@ -37,10 +38,6 @@ INDICATOR_METRICS = ("logro_esperado", "valor_obtenido", "avance", "avance_corre
 # The figure that summarises an action in a period, best first.
 SUMMARY_METRICS = ("avance_pei", "avance_tipo1", "avance_corregido", "avance", "avance_tipo2")
 
-KIND_NAMES = {
-    "OEI": "Objetivo Estratégico Institucional", "AEI": "Acción Estratégica Institucional",
-    "OES": "Objetivo Estratégico Sectorial", "AES": "Acción Estratégica Sectorial",
-}
 
 
 def kind_name(code: str) -> str:
@@ -48,7 +45,8 @@ def kind_name(code: str) -> str:
         return "Objetivo general"
     if re.fullmatch(r"\d\.\d{1,2}", code):
         return "Objetivo específico"
-    return KIND_NAMES.get(code[:3], "Objetivo o acción")
+    name = KIND_NAMES.get(code[:3])
+    return name.title().replace(" De ", " de ") if name else "Objetivo o acción"
 
 
 class Gather:
@@ -216,7 +214,7 @@ def _variants(g: Gather, entity: dict[str, Any]) -> list[tuple[str, Source]]:
 def children_label(code: str) -> str:
     """What the entries under an objective are called in its plan's vocabulary."""
     if code.startswith("OES"):
-        return "Acciones estratégicas sectoriales"
+        return KIND_PLURALS["AES"].capitalize()
     if re.fullmatch(r"\d\.0", code):
         return "Objetivos específicos"
     return "Acciones estratégicas"

@@ -8,18 +8,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from knowledge.records import json_list
+from knowledge.records import KIND_NAMES, KIND_PLURALS, json_list
 from knowledge.text import fold
 
 from ..answer import Answer, fmt, not_found
 from . import Context
-
-KIND_PLURALS = {"OEI": "objetivos estratégicos institucionales", "AEI": "acciones estratégicas institucionales",
-                "OES": "objetivos estratégicos sectoriales", "AES": "acciones estratégicas sectoriales",
-                "OEG": "objetivos estratégicos generales", "OEE": "objetivos específicos"}
-KIND_NAMES = {"OEI": "objetivo estratégico institucional", "AEI": "acción estratégica institucional",
-              "OES": "objetivo estratégico sectorial", "AES": "acción estratégica sectorial",
-              "OEG": "objetivo estratégico general", "OEE": "objetivo específico"}
 
 
 def same_unit(asked: str, printed: str) -> bool:
