@@ -150,7 +150,7 @@ def brief_answer(ctx: Context, answer: Answer) -> Answer:
         url = brief_url_for("objective", answer.entities | ctx.entities(), ctx.q.raw, True)
         what = "de " + ", ".join(ctx.q.codes)
     elif re.search(r"recomendac|matriz", ctx.q.text):
-        url, what = brief_url(tipo="recomendaciones"), "de la matriz de recomendaciones"
+        url, what = brief_url(tipo="recomendaciones"), "del seguimiento de recomendaciones"
     elif report:
         url, what = brief_url(tipo="informe", periodo=report["period"]), f"del informe {report['period']}"
     else:

@@ -350,7 +350,7 @@ def phase_ingest(server: Server, db: Path, corpus_a: Path, corpus_b: Path, round
             start = time.monotonic()
             build_index(db, corpus_b if r % 2 == 0 else corpus_a)
             ingest_s.append(time.monotonic() - start)
-            time.sleep(0.2)
+            time.sleep(1 / 5)
     finally:
         stop.set()
         for t in threads:

@@ -177,7 +177,7 @@ def measure(db: Path, tmp: Path, clients: list[int], seconds: float, questions: 
                 request(port, "POST", "/api/ask", {"question": q})
         run = (lambda c, s: run_wrk(port, script, c, s)) if use_wrk else \
             (lambda c, s: run_python(port, questions, c, s))
-        run(32, min(3.0, seconds))  # warm-up
+        run(32, min(3, seconds))  # warm-up
         for c in clients:
             rows.append(run(c, seconds))
         if briefs:

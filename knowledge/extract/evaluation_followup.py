@@ -683,7 +683,7 @@ def _link_score(new: dict, later: dict) -> float:
     if not a or not b:
         return text
     unit = max(fuzz.token_set_ratio(x, y) for x in a for y in b)
-    return 0.8 * text + 0.2 * unit
+    return (4 * text + unit) / 5  # the text weighs four times the responsible units
 
 
 def link_recommendations(rows: list[dict], threshold: float = 75.0) -> list[dict]:
