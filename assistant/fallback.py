@@ -85,6 +85,9 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
     for year in map(str, years_in(folded)):
         if year not in context:
             return False
+    if re.search(r"\b(en que ano|que ano|en que fecha|que fecha|cuando)\b", folded) and \
+            not re.search(r"\b(19|20)\d\d\b", passage["text"]):
+        return False  # a question about when needs a date in the answer
     if QUANTITY_RE.search(folded):
         numbers = [n for n in re.findall(r"\d+(?:[.,]\d+)?", passage["text"]) if n not in folded]
         if not numbers:
@@ -101,7 +104,9 @@ def best_passages(store: Store, question: str, files: list[str] | None = None, l
     hits = store.search(focus, limit=20, files=files)
     seen = {h["id"] for h in hits}
     hits += [h for h in store.search(focus, limit=60, files=files, require_all=False) if h["id"] not in seen]
-    answers = [h for h in hits if h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6]
+    # long headings state things too ("Planteamiento de medidas … - Backcasting")
+    answers = [h for h in hits if (h["kind"] in ANSWER_KINDS and len(h["text"].split()) >= 6)
+               or (h["kind"] == "heading" and len(h["text"].split()) >= 8)]
     pool = answers or hits
     wanted = {stem(t) for t in tokens(question) if t not in STOPWORDS and len(t) > 2}
     for h in pool:

@@ -8,15 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from knowledge.stemming import STOPWORDS, tokens
 from knowledge.store import Store
 
 from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
-from .fallback import QUANTITY_RE, passage_answer
+from .fallback import FILLER, QUANTITY_RE, passage_answer
 from .handlers import Context, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
-from .resolve import Resolver
+from .resolve import QUESTION_WORDS, Resolver
 from .understand import Question, parse
 
 Handler = Callable[[Context], Answer | None]
@@ -30,7 +31,8 @@ HANDLERS: dict[str, list[Handler]] = {
     "recommendation": [reports.answer_recommendations],
     "critical": [reports.answer_critical],
     "activity": [reports.answer_activity],
-    "compare": [measures.answer_compare, measures.answer_trend, reports.answer_count_statement],
+    "compare": [measures.answer_compare, measures.answer_trend, reports.answer_count_statement,
+                measures.answer_avance],
     "trend": [measures.answer_trend, measures.answer_compare],
     "avance": [measures.answer_avance, reports.answer_ranking],
     "target": [plan_facts.answer_target],
@@ -60,12 +62,21 @@ def resolver_for(store: Store) -> Resolver:
     return _resolvers[key]
 
 
+# Words of a follow-up that point back or ask for a facet, not a new topic.
+FOLLOW_UP_WORDS = frozenset("directas directos subsidiarias subsidiarios mismo misma dicho dicha ese esa esos esas "
+                            "este esta respecto".split())
+
+
 def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
     """A follow-up keeps what it does not restate from the previous question."""
     prev = previous.get("question")
     if not isinstance(prev, Question):
         return q
     prev_codes = prev.codes or list(previous.get("codes") or [])
+    own_words = [t for t in tokens(q.text) if t not in FILLER and t not in STOPWORDS and t not in QUESTION_WORDS
+                 and t not in FOLLOW_UP_WORDS and len(t) > 3 and not t.isdigit()]
+    if len(own_words) >= 3 and not q.codes:
+        prev_codes = []  # "¿cuántas tarjetas se emitieron ese año?" has its own topic; only the year carries over
     codes = q.codes
     bare = re.search(r"\b(\d{1,2})\.(\d{1,2})\b", q.text)
     if not codes and bare and prev_codes and prev_codes[0].count(".") == 2:

@@ -306,10 +306,14 @@ def answer_compare(ctx: Context) -> Answer | None:
                                                          for x in extra],
                   [f"Diferencia ({'p.p.' if percent else 'unidades'})", gap]])
         return answer.cite(a, b, *extra)
+    if len(codes) >= 2:
+        return _compare_codes(ctx, codes, asked)
     metric = asked[0] if asked else None
     periods = sorted({r["period"] for r in rows if r["period"]}, key=period_key)
-    if len(periods) < 2:
-        return None
+    two_periods = len(set(q.years)) >= 2 or (q.semester and re.search(
+        r"\banual|\bano( 20\d\d)? completo|\bcierre|\btodo el ano|\bano 20\d\d", text))
+    if len(periods) < 2 or not two_periods:
+        return None  # one period: the avance answer (with the report's own counts) says it
     table, cited = [], []
     for period in periods:
         candidates = [r for r in rows if r["period"] == period and (metric is None or r["metric"] == metric)
@@ -325,6 +329,30 @@ def answer_compare(ctx: Context) -> Answer | None:
         f"{t[0]}: {t[1]} {fmt(t[2]) if isinstance(t[2], float) else t[2]}" for t in table) + ".",
         intent="compare", entities=ctx.entities(plan=plan, code=code), columns=["Período", "Medida", "Valor"],
         rows=table)
+    return answer.cite(*cited)
+
+
+def _compare_codes(ctx: Context, codes: list[str], asked: list[str]) -> Answer | None:
+    """The same measures of two or more actions in one report period ("Europa vs África")."""
+    report = ctx.resolver.report_for(ctx.q) or ctx.resolver.latest_report()
+    metrics = asked or ["valor_obtenido", "logro_esperado", "avance_pei", "avance_tipo1", "avance"]
+    table, cited, parts = [], [], []
+    for code in codes:
+        rows = [r for r in ctx.store.rows("select * from measurements where owner = ? and file = ? order by id",
+                                          (code, report["file"])) if r["metric"] in metrics] if report else []
+        rows.sort(key=lambda r: metrics.index(r["metric"]))
+        if not rows:
+            parts.append(f"{code}: sin mediciones en ese informe")
+            continue
+        parts.append(f"{code}: " + ", ".join(f"{METRIC_LABELS.get(r['metric'], r['metric'])} {fmt(r['value'], r['raw'])}"
+                                             for r in rows[:3]))
+        table += [[code, METRIC_LABELS.get(r["metric"], r["metric"]), r["value"] if r["value"] is not None else r["raw"]]
+                  for r in rows]
+        cited += rows[:2]
+    if not cited:
+        return None
+    answer = Answer(f"Informe de {describe_period(report['period'])}: " + "; ".join(parts) + ".", intent="compare",
+                    entities=ctx.entities(period=report["period"]), columns=["Código", "Medida", "Valor"], rows=table)
     return answer.cite(*cited)
 
 
