@@ -8,7 +8,8 @@ import re
 from .understand import Question
 
 RULES: list[tuple[str, str]] = [
-    ("person", r"\b(como se llama (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|titular)|"
+    ("person", r"\b(como se llama (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|titular|persona)|"
+               r"(la persona|quien) (que )?(dirige|encabeza|preside|esta al frente)|"
                r"nombre (del|de la) (jefe|jefa|director|directora|ministro|ministra|titular)|"
                r"quien es (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|viceministr\w*))\b"),
     ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"

@@ -67,6 +67,8 @@ evaluacion informe reporte ejecucion fisica logro esperado obtenido instituciona
 especificos general generales formula metodologia umbral tendencia evolucion comparacion diferencia
 cumplimiento desempeno culminadas culminada ejecutadas proceso iniciado informacion
 """.split())
+CHAT_ABBREVIATIONS = {"q": "que", "xq": "por que", "pq": "por que", "x": "por", "nro": "numero", "num": "numero",
+                      "obj": "objetivo", "aprox": "aproximadamente", "c/u": "cada uno"}
 _BY_LENGTH: dict[int, list[str]] = {}
 for _word in VOCABULARY:
     _BY_LENGTH.setdefault(len(_word), []).append(_word)
@@ -89,6 +91,7 @@ def normalise(raw: str, known: frozenset[str] = frozenset()) -> str:
     text = fold(raw)
     text = re.sub(r"[¿?¡!«»\"“”'`´]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(CHAT_ABBREVIATIONS.get(t, t) for t in text.split(" "))
     return " ".join(_fix_typo(t, known) for t in text.split(" "))
 
 

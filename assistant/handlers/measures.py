@@ -67,9 +67,13 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     measured_in = {(row["plan"], row["owner"]) for row in ctx.store.rows("select distinct plan, owner from measurements")}
     named = [m.row for m in r.match_indicators(ctx.q, hint, min_score=0.45)
              if (m.row["plan"], m.row["owner"]) in measured_in]  # same code, other plan: another thing
-    named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
-                            "where indicator_name is not null" + (" and plan = ?" if hint else ""),
-                            (hint,) if hint else ())
+    if report:  # "informe anual 2024: avance del indicador X" — the indicators that report measures
+        named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
+                                "where indicator_name is not null and file = ?", (report["file"],))
+    else:
+        named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
+                                "where indicator_name is not null" + (" and plan = ?" if hint else ""),
+                                (hint,) if hint else ())
     wanted = r.content_stems(ctx.q)
     scored = sorted(((r.score_text(wanted, n["name"] or "", ctx.q.raw), n) for n in named), key=lambda x: -x[0])
     if scored and scored[0][0] >= 0.45 and (not matches or scored[0][0] > matches[0].score):

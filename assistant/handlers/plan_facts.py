@@ -72,7 +72,7 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
     codes = entity_codes(ctx)
     if codes:
         owned = [i for i in pool if i["owner"] == codes[0]]
-        if len(owned) > 1:
+        if len(owned) > 1 and not re.search(r"\bindicadores\b", q.text):
             wanted = r.content_stems(q)
             scored = sorted(((r.score_text(wanted, i["name"] or "", q.raw), i) for i in owned), key=lambda x: -x[0])
             if scored[0][0] > 3 / 10 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 1 / 10:
@@ -273,6 +273,14 @@ def answer_responsible(ctx: Context) -> Answer | None:
     plan, others = target_plan(ctx, codes)
     if plan is None:
         plan = ctx.resolver.plan_for_hint(ctx.q)
+    if not codes and re.search(r"\b(indicador|indice|porcentaje|numero|tasa)\b", ctx.q.text):
+        named = [m.row for m in ctx.resolver.match_indicators(ctx.q, plan, min_score=0.5) if units(m.row)]
+        if named:
+            i = named[0]
+            answer = Answer(f"Responsable del indicador {i.get('code') or ''} «{i['name']}» ({i['owner']}, {i['plan']}): "
+                            f"{'; '.join(units(i))}.", intent="responsible",
+                            entities=ctx.entities(plan=i["plan"], code=i["owner"]))
+            return answer.cite(i)
     entity, close = find_entity(ctx, plan)
     if entity is None:
         if codes:

@@ -77,6 +77,13 @@ def _stated_sentences(ctx: Context, query: str, files: list[str] | None) -> list
     return out
 
 
+def _years_fit(ctx: Context, hit: dict, years: set[str]) -> bool:
+    """A figure "en 2025" must come from a passage or a report about 2025."""
+    doc = ctx.store.document(hit["file"]) or {}
+    context = f"{hit['text']} {doc.get('period') or ''}"
+    return all(y in context for y in years)
+
+
 def answer_prose_figures(ctx: Context) -> Answer | None:
     parts = question_parts(ctx.q.raw)
     context_words = " ".join(str(y) for y in ctx.q.years)
@@ -99,7 +106,7 @@ def answer_prose_figures(ctx: Context) -> Answer | None:
         candidates = best_passages(ctx.store, query, part_files, limit=8)
         candidates += _stated_sentences(ctx, query, part_files)
         for hit in candidates:
-            if hit["coverage"] < MIN_CANDIDATE_COVERAGE:
+            if hit["coverage"] < MIN_CANDIDATE_COVERAGE or not _years_fit(ctx, hit, years):
                 continue
             score, sentence = best_sentence(hit["text"], part, years)
             if sentence:
