@@ -32,6 +32,7 @@ tiene tienen fue fueron era eran dio dieron pei pesem plan informe reporte docum
 relaciones exteriores nuevo vigente anual semestre semestral primer segundo ano anos evaluacion
 """.split())
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+REPORT_PERIOD_RE = re.compile(r"(?:19|20)\d\d(?:-S\d)?")
 QUANTITY_RE = re.compile(r"\b(cuanto|cuanta|cuantos|cuantas|que porcentaje|que cantidad|cual fue el (valor|monto))\b")
 ANSWER_KINDS = ("paragraph", "list", "row", "footnote")
 
@@ -81,7 +82,10 @@ def coverage(store: Store, question: str, text: str) -> float:
 def answers_constraints(store: Store, question: str, passage: dict) -> bool:
     folded = fold(question)
     doc = store.document(passage["file"]) or {}
-    context = f"{passage['text']} {doc.get('period') or ''} {doc.get('plan') or ''}"
+    # a report's own period counts as the passage's date; a plan's horizon ("2025-2030") does not
+    period = doc.get("period") or ""
+    dated = period if REPORT_PERIOD_RE.fullmatch(period) else ""
+    context = f"{passage['text']} {dated}"
     for year in map(str, years_in(folded)):
         if year not in context:
             return False

@@ -76,7 +76,8 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
             wanted = r.content_stems(q)
             scored = sorted(((r.score_text(wanted, i["name"] or "", q.raw), i) for i in owned), key=lambda x: -x[0])
             if scored[0][0] > 3 / 10 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 1 / 10:
-                return [scored[0][1]]
+                # every indicator the question names (it may name two), not only the best one
+                return [i for score, i in scored if score >= max(3 / 10, scored[0][0] * 3 / 5)]
         return owned
     owner_prefix = "AEI" if re.search(r"\b(accion|aei)\b", q.text) else (
         "OEI" if re.search(r"\b(objetivo|oei)\b", q.text) and plan and "PEI" in plan else None)
@@ -84,6 +85,9 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
     matches = matches or r.match_indicators(q, plan)
     if not matches:
         return []
+    if re.search(r"\bindicadores\b", q.text):  # "¿con qué indicadores se mide el objetivo de …?": all of its owner
+        owner = matches[0].row["owner"]
+        return [i for i in pool if i["owner"] == owner]
     best = matches[0].score
     return [m.row for m in matches if m.score >= best - 0.02][:3]
 
