@@ -124,6 +124,7 @@ def best_passages(store: Store, question: str, files: list[str] | None = None, l
             pool = prose
     # bm25 order, nudged by how much of the question each passage holds, then by its caption
     ranked = sorted(enumerate(pool), key=lambda x: (-round(x[1]["coverage"], 1),
+                                                    x[1]["kind"] == "heading",  # a heading answers only alone
                                                     prefer_prose and x[1]["kind"] == "row",
                                                     -round(x[1]["label_match"], 2), x[0]))
     return [h for _, h in ranked[:limit]]

@@ -139,7 +139,7 @@ class Resolver:
         """The evaluation report a question is about, or None when it names none."""
         wanted_year = next((y for y in q.years if any(d["period"].startswith(str(y)) for d in self.report_docs)), None)
         candidates = self.report_docs
-        if q.latest and not wanted_year and candidates:
+        if q.latest and not q.years and candidates:
             # "el año pasado" / "el último informe": relative to the latest report in the corpus
             latest = candidates[-1]
             if q.semester:

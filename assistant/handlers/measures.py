@@ -364,8 +364,8 @@ def answer_trend(ctx: Context) -> Answer | None:
     """Values per year (PESEM-style): year-on-year change, largest fall/rise, best or worst year."""
     q = ctx.q
     text = q.text
-    if q.plan_hint == "sectorial":
-        return None  # the early sector plan has no yearly values
+    if q.plan_hint == "sectorial" or q.semester or ctx.resolver.report_for(q):
+        return None  # yearly series are the PESEM's; a report period is answered by the report's figures
     codes = [c for c in q.codes if not c.startswith("I")]
     metric = "avance_tipo2" if "tipo 2" in text else ("avance_tipo1" if "tipo 1" in text else "valor_obtenido")
     indicator_name = None

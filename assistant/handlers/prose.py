@@ -19,6 +19,7 @@ MIN_CANDIDATE_COVERAGE = 35 / 100
 PART_SPLIT = re.compile(r"\s*(?:[;?]|\by\s+(?=(?:cu[aá]nt|cu[aá]l|qu[eé]|con cu[aá]nt|en cu[aá]nt|a cu[aá]nt)))\s*",
                         re.I)
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ]\d{3})+(?![\d])|(?<![\w.])\d+(?:[.,]\d+)?\s*%?")
+IDENTIFIER_BEFORE = re.compile(r"(?:N[°º.o]|Nro\.?|art[íi]culo|Ley|Decreto|Resoluci[óo]n)\s*$", re.I)
 SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚ¿(•-])")  # not at ":", which introduces the figure
 
 
@@ -46,7 +47,8 @@ def best_sentence(text: str, part: str, years: set[str]) -> tuple[float, str | N
         return 0.0, None  # a single content word cannot tell which figure is meant
     best, best_score = None, 0.0
     for sentence in SENTENCE.split(text):
-        figures = [m for m in NUMBER.finditer(sentence) if m.group().strip(" %") not in years]
+        figures = [m for m in NUMBER.finditer(sentence) if m.group().strip(" %") not in years
+                   and not IDENTIFIER_BEFORE.search(sentence[:m.start()]) and not sentence[m.end():].startswith("-")]
         if not figures:
             continue
         have = {stem(t) for t in tokens(sentence)}
