@@ -132,7 +132,7 @@ def answer_recommendations(ctx: Context) -> Answer | None:
     if re.search(r"\bvencid|\batrasad|\bfuera de plazo", text):
         return _overdue(ctx)
     unit = _unit_in(ctx.q.raw, rows)
-    if not unit and not statuses_asked(q):
+    if not unit and not q.statuses:
         other = "nueva" if kind == "seguimiento" else "seguimiento"
         others = ctx.store.rows("select * from recommendations where file = ? and list_kind = ? order by number, id",
                                 (doc["file"], other))
@@ -221,10 +221,6 @@ def _named_recommendation(ctx: Context) -> Answer | None:
                            "; ".join(json_list(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
     answer.text += _app_updates_note(ctx, chosen)
     return answer.cite(*chosen)
-
-
-def statuses_asked(q) -> bool:
-    return bool(q.statuses)
 
 
 def _tracked(ctx: Context) -> list[dict]:
