@@ -21,7 +21,8 @@ RULES: list[tuple[str, str]] = [
                     r"a partir de que (porcentaje|valor|avance)|"
                     r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
     ("critical", r"\bcritic"),
-    ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico)"),
+    ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico|codigo de (la )?actividad|"
+                 r"(que|cual|cuales) actividad)"),
     ("trend", r"\b(tendencia|evolucion|evoluciono|mayor caida|mayor aumento|cay\w+|caida|disminu\w+|se redujo|"
               r"aument\w+|crecio|crecieron|subio|en que ano|ano a ano|interanual)"),
     ("compare", r"\b(vs\.?|versus|compar\w*|diferencia|puntos porcentuales|separan|brecha|frente a(l)?|supera\w*|"

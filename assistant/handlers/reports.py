@@ -321,7 +321,8 @@ def answer_activity(ctx: Context) -> Answer | None:
 
     rows = of_code("select * from activities where owner = ?")
     averages = of_code("select * from measurements where owner = ? and metric = 'ejecucion_fisica'")
-    if not rows and not averages:
+    crit = of_code("select * from critical_actions where owner = ?")
+    if not rows and not averages and not crit:
         return None
     parts = []
     if averages:
@@ -331,13 +332,11 @@ def answer_activity(ctx: Context) -> Answer | None:
     if rows:
         parts.append("actividades: " + "; ".join(f"{r['aoi']} {r['description']} {fmt(r['avance_fisico'], r['raw'])}%"
                                                  for r in rows))
-    answer = Answer(". ".join(parts) + ".", intent="activity", entities=ctx.entities(code=code),
+    answer = Answer((". ".join(parts) + ".") if parts else f"{code}:", intent="activity", entities=ctx.entities(code=code),
                     columns=["AOI", "Descripción", "Avance físico (%)", "Período"],
                     rows=[[r["aoi"], r["description"], r["avance_fisico"], r["period"]] for r in rows] or None)
     if len(averages) > 1 and len({a["value"] for a in averages}) > 1:
         answer.text += " Atención: el informe da cifras distintas en dos lugares; se muestran ambas con su fuente."
-    crit = ctx.store.rows("select * from critical_actions where owner = ?" + (" and file = ?" if doc else ""),
-                          (code, doc["file"]) if doc else (code,))
     if crit:
         c = crit[0]
         aois = ", ".join(json_list(c["aois"]))
