@@ -47,6 +47,7 @@ RULES: list[tuple[str, str]] = [
              r"(del|de la|de los) (plan|pei|pesem|nuevo|ministerio|sector)"),
     ("summary", r"\b(resumen|resume|sintesis|conclusiones)\b"),
     ("objective", r"\b(de que trata|texto|titulo|cual es el objetivo|en que consiste|enunciado|cual es|que dice|"
+                  r"que plantea|que propone|que busca|que establece|"
                   r"describe|descripcion|redaccion|que busca|que persigue)\b"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in RULES]

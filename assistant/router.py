@@ -34,7 +34,7 @@ HANDLERS: dict[str, list[Handler]] = {
     "compare": [measures.answer_compare, measures.answer_trend, reports.answer_count_statement,
                 measures.answer_avance],
     "trend": [measures.answer_trend, measures.answer_compare],
-    "avance": [measures.answer_avance, reports.answer_ranking],
+    "avance": [measures.answer_avance, reports.answer_ranking, reports.answer_level_count],
     "target": [plan_facts.answer_target],
     "baseline": [plan_facts.answer_baseline],
     "indicator": [plan_facts.answer_indicator],

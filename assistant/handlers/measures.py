@@ -17,7 +17,8 @@ METRIC_WORDS = [
     ("avance_pei", ("avance pei", "pei del", "avance del pei")),
     ("avance_poi", ("avance poi", "poi", "ejecucion poi")),
     ("ejecucion_fisica", ("ejecucion fisica", "avance fisico")),
-    ("valor_obtenido", ("valor obtenido", "obtuvo", "dieron", "dio ", "cuanto")),
+    ("valor_obtenido", ("valor obtenido", "obtuvo", "dieron", "dio ", "cuanto", "ejecutaron", "se ejecut",
+                        "realizaron", "se realiz", "registr")),
     ("logro_esperado", ("logro esperado",)),
     ("avance_corregido", ("corregido", "[c]")),
     ("avance_tipo1", ("tipo 1", "tipo i ")),
@@ -199,7 +200,8 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     yearly_order = ["valor_obtenido", "avance_tipo1", "avance_tipo2", "logro_esperado"]
     asked = [m for m, words in METRIC_WORDS if any(w in text for w in words)
              and m in ("avance_tipo1", "avance_tipo2", "valor_obtenido", "logro_esperado")
-             and not (m == "valor_obtenido" and not re.search(r"valor obtenido|obtuvo|obtenido", text))]
+             and not (m == "valor_obtenido" and not re.search(
+                 r"valor obtenido|obtuvo|obtenido|ejecut\w*|realiz\w*|registr\w*|alcanz\w*", text))]
     if asked and not any(r["metric"] in asked and r["year"] in target_years for r in rows):
         have = sorted({r["year"] for r in rows if r["metric"] in asked})
         label = METRIC_LABELS.get(asked[0], asked[0])

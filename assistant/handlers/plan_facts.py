@@ -73,7 +73,11 @@ def find_indicators(ctx: Context, plan: str | None) -> list[dict[str, Any]]:
     if codes:
         owned = [i for i in pool if i["owner"] == codes[0]]
         if len(owned) > 1 and not re.search(r"\bindicadores\b", q.text):
+            # a question that only restates the action's own title names none of its indicators
+            title = next((e.get("title") or "" for e in r.entity(codes[0], plan)), "")
             wanted = r.content_stems(q)
+            if not wanted - r._stems(title):
+                return owned
             scored = sorted(((r.score_text(wanted, i["name"] or "", q.raw), i) for i in owned), key=lambda x: -x[0])
             if scored[0][0] > 3 / 10 and scored[0][0] - (scored[1][0] if len(scored) > 1 else 0) > 1 / 10:
                 # every indicator the question names (it may name two), not only the best one
@@ -381,6 +385,10 @@ def answer_objective(ctx: Context) -> Answer | None:
         return None
     kind = KIND_NAMES.get(entity["kind"], entity["kind"])
     text = f"{entity['code']} ({kind}, {entity['plan']}): {entity['title']}"
+    variants = [v.get("title") for v in json_list(entity.get("title_variants")) if isinstance(v, dict)
+                and v.get("title") and fold(v["title"]) != fold(entity["title"])]
+    if variants:
+        text += f". Otra redacción en el documento: «{variants[0]}»"
     if entity.get("results"):
         text += f". Resultados esperados: {entity['results']}"
     names = units(entity)
