@@ -11,6 +11,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.document import KIND_PEI, KIND_SECTOR_PLAN, is_evaluation
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store
 from knowledge.text import fold
@@ -61,7 +62,7 @@ class Resolver:
     @cached_property
     def report_docs(self) -> list[dict[str, Any]]:
         """Evaluation reports, oldest period first (2024-S1 before 2024 before 2025-S1)."""
-        reports = [d for d in self.documents if d["kind"].startswith("informe") and d["period"]]
+        reports = [d for d in self.documents if is_evaluation(d["kind"]) and d["period"]]
         return sorted(reports, key=lambda d: period_key(d["period"]))
 
     @cached_property
@@ -122,10 +123,10 @@ class Resolver:
         if q.plan_hint == "pesem":
             return next((p for p in self.plans if fold(p).startswith("pesem")), None)
         if q.plan_hint == "sectorial":
-            return next((d["plan"] for d in self.documents if d["kind"] == "plan estratégico sectorial"), None)
+            return next((d["plan"] for d in self.documents if d["kind"] == KIND_SECTOR_PLAN), None)
         if q.plan_hint == "nuevo":
             m = re.search(r"hasta (?:el )?(20\d\d)", text)
-            pei = [d for d in self.documents if d["kind"] == "plan estratégico institucional"]
+            pei = [d for d in self.documents if d["kind"] == KIND_PEI]
             if m:
                 pei = [d for d in pei if m.group(1) in (d["plan"] or "")] or pei
             pei.sort(key=lambda d: d["plan"] or "")

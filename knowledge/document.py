@@ -11,6 +11,19 @@ from .text import clean, fold
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre"]
 
 
+# The kinds of document the identification recognises; extractors and the assistant test these.
+KIND_SEMESTRAL = "informe de evaluación semestral"
+KIND_ANNUAL = "informe de evaluación anual"
+EVALUATION_KINDS = (KIND_SEMESTRAL, KIND_ANNUAL)
+KIND_PEI = "plan estratégico institucional"
+KIND_PESEM_REPORT = "reporte de seguimiento del PESEM"
+KIND_SECTOR_PLAN = "plan estratégico sectorial"
+
+
+def is_evaluation(kind: str | None) -> bool:
+    return kind in EVALUATION_KINDS
+
+
 class UnreadableDocument(Exception):
     """A corpus file that cannot be ingested; the message is for the user, in Spanish."""
 
@@ -84,18 +97,18 @@ def identify(doc: Document) -> None:
         m = re.search(r"(primer|segundo)\s+semestre\s+del\s+a[nñ]o\s+((?:19|20)\d\d)", folded)
         year = re.search(r"a[nñ]o\s+((?:19|20)\d\d)", folded)
         if m:
-            doc.kind = "informe de evaluación semestral"
+            doc.kind = KIND_SEMESTRAL
             doc.period = f"{m.group(2)}-S{1 if m.group(1) == 'primer' else 2}"
         else:
-            doc.kind = "informe de evaluación anual"
+            doc.kind = KIND_ANNUAL
             doc.period = year.group(1) if year else None
         span = _find_pei_span(body)
         if span:
             doc.plan = f"PEI {span[0]}" + (" ampliado" if span[1] else "")
         title_lines = [ln for ln in head if fold(ln).startswith(("informe de evaluacion", "correspondiente"))]
         doc.title = " ".join(title_lines[:2])
-    elif "reporte de seguimiento del pesem" in folded:
-        doc.kind = "reporte de seguimiento del PESEM"
+    elif fold(KIND_PESEM_REPORT) in folded:
+        doc.kind = KIND_PESEM_REPORT
         m = re.search(r"pesem\s+" + _SPAN, folded)
         doc.plan = f"PESEM {m.group(1)}-{m.group(2)}" if m else "PESEM"
         year = re.search(r"^a[nñ]o\s+((?:19|20)\d\d)$", folded, re.M)
@@ -103,15 +116,15 @@ def identify(doc: Document) -> None:
         sector = next((ln for ln in head if fold(ln).startswith("sector ")), "")
         doc.title = " ".join(x for x in (f"Reporte de seguimiento del {doc.plan}",
                                           f"año {doc.period}" if doc.period else "", sector) if x)
-    elif "plan estrategico institucional" in folded:
-        doc.kind = "plan estratégico institucional"
+    elif fold(KIND_PEI) in folded:
+        doc.kind = KIND_PEI
         m = re.search(_SPAN, head_text)
         doc.plan = f"PEI {m.group(1)}-{m.group(2)}" if m else "PEI"
         doc.period = f"{m.group(1)}-{m.group(2)}" if m else None
         doc.title = f"Plan Estratégico Institucional {doc.period or ''}".strip()
     elif re.search(r"objetivo\s+estrat[eé]gico\s+general", fold(body)):
         # The early sector plan never states its own name or period: say only what it is.
-        doc.kind = "plan estratégico sectorial"
+        doc.kind = KIND_SECTOR_PLAN
         doc.plan = "Plan estratégico sectorial (sin período en el texto)"
         doc.title = "Plan estratégico del sector (el texto no indica título ni período)"
     else:

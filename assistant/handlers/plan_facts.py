@@ -8,6 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.document import is_evaluation
 from knowledge.records import KIND_NAMES, KIND_PLURALS, json_list
 from knowledge.text import fold
 
@@ -40,7 +41,7 @@ def target_plan(ctx: Context, codes: list[str]) -> tuple[str | None, list[str]]:
         return hinted, [p for p in plans if p != hinted]
     if plans:
         # a plan document (not an evaluation) is where targets, baselines and indicators live
-        plan_docs = {d["plan"] for d in r.documents if not d["kind"].startswith("informe")}
+        plan_docs = {d["plan"] for d in r.documents if not is_evaluation(d["kind"])}
         ranked = sorted(plans, key=lambda p: (p not in plan_docs,))
         return ranked[0], ranked[1:]
     return None, []

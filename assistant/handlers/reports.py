@@ -8,6 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from knowledge.document import is_evaluation
 from knowledge.records import json_list
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import excerpt
@@ -677,7 +678,7 @@ def answer_summary(ctx: Context) -> Answer | None:
     plan = r.plan_for_hint(ctx.q)
     doc = r.report_for(ctx.q)
     if doc is None and plan:
-        doc = next((d for d in r.documents if d["plan"] == plan and not d["kind"].startswith("informe")), None)
+        doc = next((d for d in r.documents if d["plan"] == plan and not is_evaluation(d["kind"])), None)
     if doc is None:
         doc = r.latest_report()
     if doc is None:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 
-from ..document import Document
+from ..document import EVALUATION_KINDS, Document
 from ..records import Records, Row
 from ..text import clean, fold, leading_code, parse_number
 
-KINDS = ("informe de evaluación semestral", "informe de evaluación anual")
+KINDS = EVALUATION_KINDS
 TOPIC_LEVEL = "acciones_por_nivel"
 TOPIC_TOTAL = "acciones_total"
 

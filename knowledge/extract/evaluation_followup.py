@@ -52,11 +52,11 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..document import MONTHS, Document
+from ..document import EVALUATION_KINDS, MONTHS, Document
 from ..records import STATUSES, Records, Row
 from ..text import AOI_RE, SUPERSCRIPTS, clean, find_codes, fold, parse_number
 
-KINDS = ("informe de evaluación semestral", "informe de evaluación anual")
+KINDS = EVALUATION_KINDS
 
 # ---- line classification ------------------------------------------------------------------------
 

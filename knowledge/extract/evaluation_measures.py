@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..document import Document
+from ..document import EVALUATION_KINDS, Document
 from ..records import Records, Row
 from ..text import AOI_RE, find_codes, fold, leading_code, parse_number
 from ..text import clean as _clean_text
@@ -29,7 +29,7 @@ from ..text import clean as _clean_text
 # The same lines and cells are cleaned by several passes; clean() is pure, so remember it.
 clean = lru_cache(maxsize=16384)(_clean_text)
 
-KINDS = {"informe de evaluación semestral", "informe de evaluación anual"}
+KINDS = set(EVALUATION_KINDS)
 
 _CAPTION_RE = re.compile(r"^tabla\s+\d+\s*[.:\-–]", re.I)
 _TABLE_END_RE = re.compile(r"^(fuente|elaboraci[oó]n propia|adaptado de)\b", re.I)

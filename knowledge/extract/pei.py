@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..document import Document
+from ..document import KIND_PEI, Document
 from ..records import Records, Row
 from ..text import SUPERSCRIPTS, clean, find_codes, fold, leading_code, parse_number
 
-KIND = "plan estratégico institucional"
+KIND = KIND_PEI
 
 _CODE_CELL_RE = re.compile(r"^(I?)(OEI|AEI)\s*\.?\s*\d{1,2}(?:\s*\.\s*\d{1,2}){0,2}\s*\.?$", re.I)
 _TIPO_RE = re.compile(r"^tipo\s+([IV]+|\d)$", re.I)

@@ -45,12 +45,12 @@ from itertools import product
 
 from rapidfuzz import fuzz
 
-from ..document import Document
+from ..document import KIND_PESEM_REPORT, Document
 from ..records import Records, Row, empty_records
 from ..text import clean as _clean_text
 from ..text import fold, leading_code, parse_number
 
-KIND = "reporte de seguimiento del PESEM"
+KIND = KIND_PESEM_REPORT
 
 clean = lru_cache(maxsize=8192)(_clean_text)
 

@@ -38,11 +38,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..document import Document
+from ..document import KIND_SECTOR_PLAN, Document
 from ..records import Records, Row, empty_records
 from ..text import clean, fold
 
-KIND = "plan estratégico sectorial"
+KIND = KIND_SECTOR_PLAN
 
 _HEADING_RE = re.compile(
     r"^objetivo\s+(?:estrategico\s+)?(general|especifico)\s+(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?$")
