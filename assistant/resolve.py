@@ -83,6 +83,28 @@ class Resolver:
         return list(merged.values())
 
     @cached_property
+    def measured(self) -> frozenset[tuple[str, str]]:
+        """(plan, code) of everything a report measures."""
+        rows = self.store.rows("select distinct plan, owner from measurements where owner is not null")
+        return frozenset((r["plan"], r["owner"]) for r in rows)
+
+    @cached_property
+    def codes_by_plan(self) -> dict[str, frozenset[str]]:
+        """Every code each plan holds: objectives, actions, indicators and what its reports measure."""
+        out: dict[str, set[str]] = {}
+        for e in self.entities:
+            out.setdefault(e["plan"], set()).add(e["code"])
+        for i in self.indicators:
+            out.setdefault(i["plan"], set()).update(c for c in (i.get("code"), i.get("owner")) if c)
+        for plan, code in self.measured:
+            out.setdefault(plan, set()).add(code)
+        return {plan: frozenset(codes) for plan, codes in out.items()}
+
+    @cached_property
+    def known_codes(self) -> frozenset[str]:
+        return frozenset().union(*self.codes_by_plan.values()) if self.codes_by_plan else frozenset()
+
+    @cached_property
     def indicators(self) -> list[dict[str, Any]]:
         return self.store.rows("select * from indicators order by id")
 

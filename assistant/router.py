@@ -129,16 +129,12 @@ def add_companions(ctx: Context, answer: Answer) -> Answer:
 def unknown_codes(ctx: Context) -> Answer | None:
     """A code no document holds (OEI.12, AES.05.02) is answered as such, never with a neighbour's figures."""
     r = ctx.resolver
-    known = {e["code"] for e in r.entities} | {i["code"] for i in r.indicators if i.get("code")} | \
-            {i["owner"] for i in r.indicators if i.get("owner")}
-    known |= {m["owner"] for m in ctx.store.rows("select distinct owner from measurements where owner is not null")}
+    known = r.known_codes
     missing = [c for c in ctx.q.codes if c not in known]
     plan = r.plan_for_hint(ctx.q)
     if not missing and plan and ctx.q.codes:
         # the code exists, but not in the plan the question names (AEI.08.03 is not in the PEI 2025-2030)
-        in_plan = {e["code"] for e in r.entities if e["plan"] == plan} | \
-            {i["code"] for i in r.indicators if i["plan"] == plan and i.get("code")} | \
-            {m["owner"] for m in ctx.store.rows("select distinct owner from measurements where plan = ?", (plan,))}
+        in_plan = r.codes_by_plan.get(plan, frozenset())
         elsewhere = [c for c in ctx.q.codes if c not in in_plan]
         if in_plan and len(elsewhere) == len(ctx.q.codes):
             plans = [p for p in r.plans_with_code(elsewhere[0]) if p != plan]

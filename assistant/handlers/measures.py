@@ -49,8 +49,7 @@ def pick_plan(ctx: Context, code: str) -> tuple[str | None, list[str]]:
     hinted = r.plan_for_hint(ctx.q)
     if hinted:
         return hinted, [p for p in plans if p != hinted]
-    measured = [p for p in plans if ctx.store.rows("select 1 from measurements where owner = ? and plan = ? limit 1",
-                                                   (code, p))]
+    measured = [p for p in plans if (p, code) in r.measured]
     chosen = measured[0] if measured else (plans[0] if plans else None)
     return chosen, [p for p in plans if p != chosen]
 
@@ -59,15 +58,14 @@ def name_to_code(ctx: Context) -> tuple[str, str] | None:
     """An action or objective named by part of its title ("la de refugiados"), among the measured
     ones; the note names close alternatives so the choice is never silent."""
     r = ctx.resolver
-    measured = {row["owner"] for row in ctx.store.rows("select distinct owner from measurements")}
+    measured = {owner for _, owner in r.measured}
     report = r.report_for(ctx.q)
     hint = r.plan_for_hint(ctx.q) or (report["plan"] if report else None)  # a semester names the evaluated plan
     plan = hint or r.evaluated_plan()
     matches = [m for m in r.match_entities(ctx.q, plan, min_score=0.4) if m.row["code"] in measured]
     # indicators by name: the plans' indicator tables and the names the reports measure
-    measured_in = {(row["plan"], row["owner"]) for row in ctx.store.rows("select distinct plan, owner from measurements")}
     named = [m.row for m in r.match_indicators(ctx.q, hint, min_score=0.45)
-             if (m.row["plan"], m.row["owner"]) in measured_in]  # same code, other plan: another thing
+             if (m.row["plan"], m.row["owner"]) in r.measured]  # same code, other plan: another thing
     if report:  # "informe anual 2024: avance del indicador X" — the indicators that report measures
         named += ctx.store.rows("select distinct owner, indicator_name as name, plan from measurements "
                                 "where indicator_name is not null and file = ?", (report["file"],))
