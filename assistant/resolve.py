@@ -15,6 +15,7 @@ from knowledge.document import KIND_PEI, KIND_SECTOR_PLAN, is_evaluation
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store
 from knowledge.text import fold
+from queries.summaries import period_key  # one order of report periods for the whole project
 
 from .understand import Question
 
@@ -232,14 +233,6 @@ class Resolver:
             if s >= min_score:
                 out.append(Match(i, s))
         return sorted(out, key=lambda m: -m.score)
-
-
-def period_key(period: str) -> tuple[int, int]:
-    """Order of report periods: 2024-S1 < 2024-S2 < 2024 (the annual report closes the year)."""
-    m = re.match(r"(\d{4})(?:-S(\d))?", period or "")
-    if not m:
-        return (0, 0)
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else 9
 
 
 def describe_period(period: str | None) -> str:

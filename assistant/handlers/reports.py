@@ -13,6 +13,7 @@ from knowledge.records import json_list
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import excerpt
 from knowledge.text import fold
+from queries.summaries import action_statuses, poi_pei_gaps
 
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
 from ..resolve import QUESTION_WORDS, describe_period, period_key
@@ -564,26 +565,24 @@ def _ranked(ctx: Context, rows: list[dict], metric: str, where: str, rank: re.Ma
 
 
 def _gap_ranking(ctx: Context, doc: dict, prefix: str, rank: re.Match | None) -> Answer | None:
-    """Largest (or smallest) difference between avance POI and avance PEI, in percentage points."""
+    """Largest (or smallest) difference between avance POI and avance PEI, in percentage points
+    (queries.summaries computes the gaps)."""
     rows = ctx.store.rows("select * from measurements where file = ? and metric in ('avance_poi', 'avance_pei') "
                           "and owner like ? order by owner", (doc["file"], prefix))
-    by_owner: dict[str, dict[str, dict]] = {}
-    for r in rows:
-        by_owner.setdefault(r["owner"], {})[r["metric"]] = r
-    gaps = [(abs(m["avance_poi"]["value"] - m["avance_pei"]["value"]), owner, m) for owner, m in by_owner.items()
-            if m.get("avance_poi", {}).get("value") is not None and m.get("avance_pei", {}).get("value") is not None]
+    gaps = [s for s in poi_pei_gaps(action_statuses(rows))
+            if s.pei.metric == "avance_pei" and s.poi.metric == "avance_poi"]
     if not gaps:
         return None
     lowest = bool(rank and LOWEST_RE.search(rank.group(0)))
-    gaps.sort(key=lambda g: g[0], reverse=not lowest)
-    gap, owner, m = gaps[0]
+    gaps.sort(key=lambda s: abs(s.gap), reverse=not lowest)
+    top = gaps[0]
     answer = Answer(f"En el informe de {describe_period(doc['period'])}, la {'menor' if lowest else 'mayor'} distancia "
-                    f"entre avance POI y avance PEI es la de {owner}: POI {fmt(m['avance_poi']['value'])} frente a PEI "
-                    f"{fmt(m['avance_pei']['value'])}, {fmt(round(gap, 2))} puntos porcentuales.", intent="compare",
+                    f"entre avance POI y avance PEI es la de {top.owner}: POI {fmt(top.poi.value)} frente a PEI "
+                    f"{fmt(top.pei.value)}, {fmt(round(abs(top.gap), 2))} puntos porcentuales.", intent="compare",
                     entities=ctx.entities(period=doc["period"]),
                     columns=["AEI", "Avance POI (%)", "Avance PEI (%)", "Diferencia (p.p.)"],
-                    rows=[[o, x["avance_poi"]["value"], x["avance_pei"]["value"], round(g, 2)] for g, o, x in gaps])
-    return answer.cite(m["avance_poi"], m["avance_pei"])
+                    rows=[[s.owner, s.poi.value, s.pei.value, round(abs(s.gap), 2)] for s in gaps])
+    return answer.cite(*(vars(f.source) for f in (top.poi, top.pei)))
 
 
 def _pesem_ranking(ctx: Context, rank: re.Match | None, cmp: re.Match | None) -> Answer | None:
