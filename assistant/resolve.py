@@ -15,6 +15,7 @@ from knowledge.document import KIND_PEI, KIND_SECTOR_PLAN, is_evaluation
 from knowledge.stemming import STOPWORDS, stem, tokens
 from knowledge.store import Store
 from knowledge.text import fold
+from queries.factbase import FactBase
 from queries.summaries import period_key  # one order of report periods for the whole project
 
 from .understand import Question
@@ -39,6 +40,11 @@ class Resolver:
 
     def __init__(self, store: Store):
         self.store = store
+
+    @cached_property
+    def facts(self) -> FactBase:
+        """Every figure of the index, loaded once per index version."""
+        return FactBase.load(self.store.conn)
 
     @cached_property
     def documents(self) -> list[dict[str, Any]]:

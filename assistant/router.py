@@ -15,7 +15,7 @@ from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
 from .fallback import FILLER, QUANTITY_RE, passage_answer
-from .handlers import Context, measures, methodology, plan_facts, prose, reports
+from .handlers import Context, derived, figures, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import QUESTION_WORDS, Resolver
 from .understand import Question, parse
@@ -44,10 +44,12 @@ HANDLERS: dict[str, list[Handler]] = {
     "summary": [reports.answer_summary],
     "count": [plan_facts.answer_most_indicators, reports.answer_level_count, plan_facts.answer_structure,
               measures.answer_code_year,
-              prose.answer_prose_figures, reports.answer_count_statement],
+              figures.answer_prose_figure, prose.answer_prose_figures, reports.answer_count_statement],
     "list": [plan_facts.answer_most_indicators, reports.answer_measure_list, reports.answer_ranking,
              plan_facts.answer_structure],
 }
+
+DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged]
 
 _resolvers: dict[tuple[str, int], Resolver] = {}
 
@@ -196,6 +198,10 @@ def answer_question(store: Store, question: str, state: dict | None,
         intents = list(dict.fromkeys(own + previous_intents))
     ctx = Context(store, resolver, q, intents, state, updates_db)
     answer = unknown_codes(ctx)
+    for handler in DERIVED if answer is None else []:
+        answer = handler(ctx)  # an operation the question asks for (threshold, share, unchanged) comes first
+        if answer is not None:
+            break
     for intent in intents if answer is None else []:
         for handler in HANDLERS.get(intent, []):
             answer = handler(ctx)
@@ -222,7 +228,7 @@ def answer_question(store: Store, question: str, state: dict | None,
         if answer is None:
             answer = Answer("", found=False, intent="brief")
     if answer is None and QUANTITY_RE.search(q.text):
-        answer = prose.answer_prose_figures(ctx)
+        answer = figures.answer_prose_figure(ctx) or prose.answer_prose_figures(ctx)
     if answer is None:
         plan = resolver.plan_for_hint(q)
         report = resolver.report_for(q)

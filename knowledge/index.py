@@ -17,6 +17,7 @@ import sqlite_utils
 from .document import Document, UnreadableDocument, iter_corpus, read_document
 from .extract import extract_all
 from .extract.linking import link_recommendations
+from .facts import FACT_COLUMNS, FACT_INDEXES, document_facts
 from .records import SCHEMA
 from .stemming import stems_text
 from .structure import analyse
@@ -97,6 +98,9 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         db[name].create({"id": int, **columns}, pk="id")
     db["recommendation_links"].create({"from_id": int, "to_id": int, "confidence": float})
     db["meta"].create({"key": str, "value": str}, pk="key")
+    db["facts"].create({"id": int, **FACT_COLUMNS}, pk="id")
+    for columns in FACT_INDEXES:
+        db["facts"].create_index(list(columns))
 
 
 def _store_document(db: sqlite_utils.Database, doc: Document, recommendations: list[dict],
@@ -121,6 +125,7 @@ def _store_document(db: sqlite_utils.Database, doc: Document, recommendations: l
                      "table_id": table_ids[p.table_index] if p.table_index is not None else None})
     db["passages"].insert_all(rows, batch_size=500)
     records = extract_all(doc, errors)
+    db["facts"].insert_all(document_facts(doc, records, structure.passages), batch_size=1000)
     for name, items in records.items():
         columns = SCHEMA[name]
         clean_rows = []

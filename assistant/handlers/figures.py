@@ -1,0 +1,106 @@
+"""Figures that only prose states: the question's words are matched to the noun phrase a number
+counts ("17 268 ciudadanos en el exterior") and to its sentence, through the stem index of the
+fact base; the figure is stated exactly as printed, with the sentence and line it comes from."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.extract.prose_figures import content_stems
+
+from ..answer import Answer
+from ..fallback import FILLER
+from ..resolve import QUESTION_WORDS, describe_period
+from . import Context
+
+ASKS_QUANTITY = re.compile(r"\b(cuant[oa]s?|que cantidad|numero de|cifra|total de)\b")
+ASKS_TARGET = re.compile(r"\b(meta|metas|programad\w*|esperab\w*|se esperaba|previst\w*|proyectad\w*)\b")
+ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
+# A figure must be named by at least this share of the question's informative weight, and its noun
+# must hold at least one of the question's words.
+MIN_SCORE = 0.55
+IGNORED = FILLER | QUESTION_WORDS | {"cuant", "numer", "cantid", "total", "cifr", "hub", "tuv", "realiz", "lleg"}
+
+
+def _wanted(ctx: Context) -> set[str]:
+    return {s for s in content_stems(ctx.q.text) if s not in IGNORED and len(s) > 2}
+
+
+def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target: bool, wants_percent: bool) -> float:
+    total = sum(weights.get(s, 1.0) for s in wanted)
+    common = wanted & fact["stem_set"]
+    if not total or not common:
+        return 0.0
+    noun = set(content_stems(f"{fact.get('lead') or ''} {fact.get('noun') or ''}"))
+    if not (noun & wanted) and not (fact.get("unit") == "%" and wants_percent):
+        return 0.0
+    score = sum(weights.get(s, 1.0) for s in common) / total
+    score += 0.3 * len(noun & wanted) / len(wanted)
+    if fact.get("role") == "aprox":
+        score *= 0.8
+    if (fact.get("role") == "meta") != wants_target:
+        score *= 0.5
+    if (fact.get("unit") == "%") != wants_percent:
+        score *= 0.4
+    return score
+
+
+def _exact_for(rounded: dict, candidates: list[dict], wanted: set[str]) -> dict | None:
+    """The exact figure a rounding stands for ("más de 17,000" → 17 268): same document, same kind
+    of thing counted, a value within a tenth of the rounding."""
+    target = rounded["value"]
+    best = None
+    for f in candidates:
+        if f["file"] != rounded["file"] or f.get("role") != "valor" or f["value"] == target or not target:
+            continue
+        if abs(f["value"] - target) / target > 0.1 or (f.get("unit") == "%") != (rounded.get("unit") == "%"):
+            continue
+        context = set(content_stems(f"{f.get('lead') or ''} {f.get('noun') or ''}"))
+        if context & (wanted | set(content_stems(rounded.get("noun") or ""))):
+            best = f
+            break
+    return best
+
+
+def answer_prose_figure(ctx: Context) -> Answer | None:
+    q = ctx.q
+    if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois:
+        return None
+    wanted = _wanted(ctx)
+    if len(wanted) < 2:
+        return None
+    fb = ctx.resolver.facts
+    report = ctx.resolver.report_for(q)
+    plan = ctx.resolver.plan_for_hint(q)
+    years = set(q.years)
+    wants_target, wants_percent = bool(ASKS_TARGET.search(q.text)), bool(ASKS_PERCENT.search(q.text))
+    scored = []
+    for f in fb.figures_with(wanted):
+        if report and f["file"] != report["file"]:
+            continue
+        if plan and f.get("plan") != plan:
+            continue
+        if years and f.get("year") not in years and not any(str(y) in f["sentence"] for y in years):
+            continue
+        s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent)
+        if s >= MIN_SCORE:
+            scored.append((s, f))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: -x[0])
+    best_score, best = scored[0]
+    if best.get("role") == "aprox":
+        exact = _exact_for(best, fb.figures_with(wanted), wanted)
+        if exact is not None:
+            best = exact
+    # the same figure stated again elsewhere supports it; a different figure as good is a rival to name
+    rivals = [f for s, f in scored[1:] if s >= best_score - 0.05 and f["value"] != best["value"]
+              and f["sentence"] != best["sentence"]]
+    period = f" ({describe_period(best.get('period'))})" if best.get("period") else ""
+    text = (f"{best['raw']} {best['noun']}".strip() + f", según {ctx.resolver.titles.get(best['file'], best['file'])}"
+            f"{period}: «{best['sentence']}»")
+    if rivals:
+        r = rivals[0]
+        text += f" Otra cifra cercana en los documentos: {r['raw']} {r['noun']} («{r['sentence'][:160]}»)."
+    answer = Answer(text, intent="cifra", entities=ctx.entities(period=best.get("period"), plan=best.get("plan")))
+    return answer.cite({**best, "text": best["sentence"]}, *({**r, "text": r["sentence"]} for r in rivals[:1]))
