@@ -11,7 +11,9 @@ RULES: list[tuple[str, str]] = [
     ("person", r"\b(como se llama (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|titular|persona)|"
                r"(la persona|quien) (que )?(dirige|encabeza|preside|esta al frente)|"
                r"nombre (del|de la) (jefe|jefa|director|directora|ministro|ministra|titular)|"
-               r"quien es (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|viceministr\w*))\b"),
+               r"quien es (el|la) (jefe|jefa|director|directora|ministro|ministra|canciller|viceministr\w*)|"
+               r"(como se llama|quien (es|era|fue)|nombre (del|de la)) (el |la |los |las )?(funcionari\w*|ministr\w*|"
+               r"viceministr\w*|canciller|embajador\w*|consul|consules|entrevistad\w*|jefe|jefa|director\w*|titular))\b"),
     ("budget", r"\b(cuanto presupuesto|presupuesto (ejecutado|asignado|total|institucional)|pim|pia|soles|monto|"
                r"devengad\w*)\b"),
     ("brief", r"\b(brief|pdf|ficha resumen|documento para (la )?reunion)\b"),
@@ -20,6 +22,7 @@ RULES: list[tuple[str, str]] = [
                     r"por que .*(0|cero) ?%|ficha tecnica|guia para el planeamiento|enfoque|rangos?|"
                     r"a partir de que (porcentaje|valor|avance)|"
                     r"como se (determin|defin|estable|obtuvo|obtien|calcul|imput|mide el avance))"),
+    ("methodology", r"\b(que (se )?entiende (el \w+ |la \w+ )?(\w+ )?por|que significa|como (se )?define|definicion de)\b"),
     ("critical", r"\bcritic"),
     ("activity", r"\b(actividad(es)? operativa|aoi\d|aoi\b|ejecucion fisica|avance fisico|codigo de (la )?actividad|"
                  r"(que|cual|cuales) actividad)"),
@@ -38,7 +41,7 @@ RULES: list[tuple[str, str]] = [
                   r"(que )?codigo (lleva|tiene) el indicador|"
                   r"a que (accion|objetivo)[\w ]{0,40}(corresponde|pertenece))"),
     ("list", r"\bque (objetivos?|acciones|accion|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
-    ("responsible", r"\b(responsable|a cargo|quien ve|quien se encarga|encargad|unidad(es)? organica|responde por)"),
+    ("responsible", r"\b(responsable|a cargo|quien (la |lo |las |los )?ve\b|quien se encarga|encargad|unidad(es)? organica|responde por)"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
     ("avance", r"\b(avance|avanzo|avanze|valor obtenido|que valor obtuvo|valor (?:de |en |del )?(?:19|20)\d\d|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
                r"obtuvo|logro|alcanzo)|nivel de)\b"),
@@ -68,6 +71,11 @@ def is_follow_up(q: Question) -> bool:
         return True
     # a short question with no intent of its own ("¿por qué la AEI.07.03?", "¿y 2019?") leans on the last turn
     if len(q.text.split()) <= 6 and not classify(q):
+        return True
+    # "¿quién la ve?", "¿quién lo tiene a cargo?": an object pronoun before the verb points back
+    if not q.codes and len(q.text.split()) <= 8 and re.search(r"\b(la|lo|las|los|le|les)\s+(?!de\b|del\b|que\b)\w+(?<!cion)\b",
+                                                              re.sub(r"^\w+\s", "", q.text)) \
+            and re.match(r"^(quien|quienes|que|cual|cuales|cuando|donde|como)\b", q.text):
         return True
     # "¿qué plazo tiene?", "¿y ese mismo indicador…?": words pointing back, nothing named
     return not q.codes and not q.aois and len(q.text.split()) <= 16 and bool(

@@ -15,7 +15,7 @@ from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
 from .fallback import FILLER, QUANTITY_RE, passage_answer
-from .handlers import Context, derived, figures, measures, methodology, plan_facts, prose, reports
+from .handlers import Context, change, derived, figures, measures, methodology, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import QUESTION_WORDS, Resolver
 from .understand import Question, parse
@@ -49,7 +49,7 @@ HANDLERS: dict[str, list[Handler]] = {
              plan_facts.answer_structure],
 }
 
-DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged]
+DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged, change.answer_change]
 
 _resolvers: dict[tuple[str, int], Resolver] = {}
 
@@ -97,6 +97,17 @@ def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:
         span=q.span or prev.span,
         statuses=q.statuses or ([] if q.years or q.codes else prev.statuses),
     )
+
+
+# Intents that name a topic of their own: a question asking one the last turn did not is a new topic.
+TOPIC_INTENTS = frozenset({"recommendation", "critical", "activity", "methodology", "summary", "budget", "person"})
+
+
+def new_topic(intents: list[str], previous: dict[str, Any]) -> bool:
+    """"¿qué recomendaciones siguen en proceso y quién las tiene?" after a target question starts
+    fresh: it names its own topic, so nothing (year, plan, code) carries over."""
+    before = set(previous.get("intents") or [])
+    return any(i in TOPIC_INTENTS and i not in before for i in intents)
 
 
 def strip_plan_words(question: str) -> str:
@@ -187,7 +198,7 @@ def answer_question(store: Store, question: str, state: dict | None,
     resolver = resolver_for(store)
     q = parse(question, resolver.vocabulary)
     intents = classify(q)
-    if state and is_follow_up(q):
+    if state and is_follow_up(q) and not new_topic(intents, state):
         q = merge_follow_up(q, state)
         own = classify(parse(question, resolver.vocabulary))
         previous_intents = list(state.get("intents") or [])

@@ -103,8 +103,8 @@ def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
     spans = SPAN_RE.findall(text)
     if spans:
         q.span = (int(spans[0][0]), int(spans[0][1]))
-    span_years = {int(y) for s in spans for y in s}
-    q.years = [y for y in years_in(text) if y not in span_years]
+    # a year written apart from the span ("PESEM 2015-2021: ¿qué valor obtuvo en 2015?") is asked
+    q.years = years_in(SPAN_RE.sub(" ", text))
     if re.search(r"\b(primer|1er|1º|1o|i)\s+(semestre|sem)\b|\b(semestre|sem)\.?\s*(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
                  r"\bs1\b|\b1s\b|\bsemestre 20\d\d-i\b|"
                  r"\bmitad de ano\b|\bal semestre\b|\bsemestral|\bdel semestre\b|\ben el semestre\b|\bjunio\b", text):

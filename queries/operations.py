@@ -77,6 +77,7 @@ def threshold(facts: Iterable[Fact], comparator: str, limit: float) -> Filtered:
 class Change:
     start: float
     end: float
+    points_word: str = ""  # "puntos porcentuales" when both values are percentages
 
     @property
     def points(self) -> float:
@@ -94,14 +95,14 @@ class Change:
     def arithmetic(self) -> str:
         text = f"de {number(self.start)} a {number(self.end)}: {self.verb}"
         if self.points:
-            text += f" {number(abs(self.points))}"
+            text += f" {number(abs(self.points))}" + (f" {self.points_word}" if self.points_word else "")
             if self.percent is not None:
-                text += f" ({number(abs(self.percent), 1)} %)"
+                text += f" ({number(abs(self.percent), 1)} % de variación relativa)"
         return text
 
 
-def change(start: float, end: float) -> Change:
-    return Change(start, end)
+def change(start: float, end: float, percent_points: bool = False) -> Change:
+    return Change(start, end, "puntos porcentuales" if percent_points else "")
 
 
 def unchanged(pairs: Iterable[tuple[Any, float | None, float | None]]) -> list[Any]:

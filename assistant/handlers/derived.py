@@ -13,7 +13,7 @@ from knowledge.records import KIND_PLURALS
 from queries.operations import COMPARATOR_WORDS, number, share, threshold, unchanged
 from queries.summaries import period_key
 
-from ..answer import METRIC_LABELS, Answer, not_found
+from ..answer import METRIC_LABELS, Answer
 from ..resolve import describe_period
 from ..slots import read_slots
 from . import Context
@@ -52,6 +52,8 @@ def answer_threshold(ctx: Context) -> Answer | None:
     slots = read_slots(ctx.q)
     if slots.operation != "threshold" or slots.comparator is None or slots.limit is None:
         return None
+    if len(re.findall(r"\d+(?:[.,]\d+)?\s*(?:%|por ciento)", ctx.q.text)) > 1:
+        return None  # two thresholds in one question: the ranking handlers split it
     prefix, kind = _scope(ctx)
     plan = ctx.resolver.plan_for_hint(ctx.q)
     metrics = (slots.metric,) if slots.metric else DEFAULT_AVANCE
@@ -62,8 +64,7 @@ def answer_threshold(ctx: Context) -> Answer | None:
                      and (plan is None or f.get("plan") == plan)]
             if facts:
                 return _threshold_answer(ctx, facts, metric, period, kind, prefix, slots.comparator, slots.limit)
-    return not_found(f"Los documentos no registran {METRIC_LABELS.get(metrics[0], metrics[0])} de "
-                     f"{KIND_PLURALS.get(kind, kind)} para filtrar por ese umbral.", "umbral", ctx.entities())
+    return None  # nothing measured to filter: the list and count handlers say what the report states
 
 
 def _threshold_answer(ctx: Context, facts: list[dict], metric: str, period: str | None, kind: str,
@@ -130,7 +131,9 @@ def answer_share(ctx: Context) -> Answer | None:
 def answer_unchanged(ctx: Context) -> Answer | None:
     """"¿Qué indicador no varió entre 2019 y 2020?": equal values in both years, same indicator."""
     slots = read_slots(ctx.q)
-    years = sorted(set(ctx.q.years) | set(ctx.q.span or ()))
+    years = sorted(set(ctx.q.years))
+    if len(years) < 2 and ctx.q.span and not any(f"{ctx.q.span[0]}-{ctx.q.span[1]}" in p for p in ctx.resolver.plans):
+        years = list(ctx.q.span)
     if slots.operation != "unchanged" or len(years) != 2:
         return None
     metric = slots.metric or "valor_obtenido"

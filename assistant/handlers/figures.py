@@ -11,7 +11,9 @@ from knowledge.extract.prose_figures import content_stems
 from ..answer import Answer
 from ..fallback import FILLER
 from ..resolve import QUESTION_WORDS, describe_period
+from ..understand import normalise
 from . import Context
+from .prose import question_parts
 
 ASKS_QUANTITY = re.compile(r"\b(cuant[oa]s?|que cantidad|numero de|cifra|total de)\b")
 ASKS_TARGET = re.compile(r"\b(meta|metas|programad\w*|esperab\w*|se esperaba|previst\w*|proyectad\w*)\b")
@@ -20,10 +22,6 @@ ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
 # must hold at least one of the question's words.
 MIN_SCORE = 0.55
 IGNORED = FILLER | QUESTION_WORDS | {"cuant", "numer", "cantid", "total", "cifr", "hub", "tuv", "realiz", "lleg"}
-
-
-def _wanted(ctx: Context) -> set[str]:
-    return {s for s in content_stems(ctx.q.text) if s not in IGNORED and len(s) > 2}
 
 
 def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target: bool, wants_percent: bool) -> float:
@@ -62,18 +60,18 @@ def _exact_for(rounded: dict, candidates: list[dict], wanted: set[str]) -> dict 
     return best
 
 
-def answer_prose_figure(ctx: Context) -> Answer | None:
+def _best(ctx: Context, text: str, used: set[str]) -> tuple[dict, list[dict]] | None:
+    """The figure a question (or one part of it) asks for, and rivals as good as it."""
     q = ctx.q
-    if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois:
-        return None
-    wanted = _wanted(ctx)
+    wanted = {s for s in content_stems(text) if s not in IGNORED and len(s) > 2}
     if len(wanted) < 2:
         return None
     fb = ctx.resolver.facts
     report = ctx.resolver.report_for(q)
     plan = ctx.resolver.plan_for_hint(q)
     years = set(q.years)
-    wants_target, wants_percent = bool(ASKS_TARGET.search(q.text)), bool(ASKS_PERCENT.search(q.text))
+    folded = normalise(text)
+    wants_target, wants_percent = bool(ASKS_TARGET.search(folded)), bool(ASKS_PERCENT.search(folded))
     scored = []
     for f in fb.figures_with(wanted):
         if report and f["file"] != report["file"]:
@@ -84,23 +82,41 @@ def answer_prose_figure(ctx: Context) -> Answer | None:
             continue
         s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent)
         if s >= MIN_SCORE:
-            scored.append((s, f))
+            scored.append((s - (0.2 if f"{f['file']}:{f['raw']}:{f['sentence']}" in used else 0), f))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
     best_score, best = scored[0]
     if best.get("role") == "aprox":
-        exact = _exact_for(best, fb.figures_with(wanted), wanted)
-        if exact is not None:
-            best = exact
-    # the same figure stated again elsewhere supports it; a different figure as good is a rival to name
-    rivals = [f for s, f in scored[1:] if s >= best_score - 0.05 and f["value"] != best["value"]
+        best = _exact_for(best, fb.figures_with(wanted), wanted) or best
+    rivals = [f for sc, f in scored[1:] if sc >= best_score - 0.05 and f["value"] != best["value"]
               and f["sentence"] != best["sentence"]]
-    period = f" ({describe_period(best.get('period'))})" if best.get("period") else ""
-    text = (f"{best['raw']} {best['noun']}".strip() + f", según {ctx.resolver.titles.get(best['file'], best['file'])}"
-            f"{period}: «{best['sentence']}»")
-    if rivals:
-        r = rivals[0]
-        text += f" Otra cifra cercana en los documentos: {r['raw']} {r['noun']} («{r['sentence'][:160]}»)."
-    answer = Answer(text, intent="cifra", entities=ctx.entities(period=best.get("period"), plan=best.get("plan")))
-    return answer.cite({**best, "text": best["sentence"]}, *({**r, "text": r["sentence"]} for r in rivals[:1]))
+    return best, rivals
+
+
+def answer_prose_figure(ctx: Context) -> Answer | None:
+    q = ctx.q
+    if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois:
+        return None
+    parts = question_parts(q.raw)
+    found, used = [], set()
+    for part in parts:
+        hit = _best(ctx, part, used)
+        if hit is None:
+            return None  # a part this index cannot name: the passage handler quotes what it finds
+        found.append(hit)
+        used.add(f"{hit[0]['file']}:{hit[0]['raw']}:{hit[0]['sentence']}")
+    pieces, cited = [], []
+    for best, rivals in found:
+        period = f" ({describe_period(best.get('period'))})" if best.get("period") else ""
+        piece = (f"{best['raw']} {best['noun']}".strip() + f", según {ctx.resolver.titles.get(best['file'], best['file'])}"
+                 f"{period}: «{best['sentence']}»")
+        if rivals and len(parts) == 1:
+            r = rivals[0]
+            piece += f" Otra cifra cercana en los documentos: {r['raw']} {r['noun']} («{r['sentence'][:160]}»)."
+            cited.append({**r, "text": r["sentence"]})
+        pieces.append(piece)
+        cited.insert(0, {**best, "text": best["sentence"]})
+    first = found[0][0]
+    answer = Answer(" ".join(pieces), intent="cifra", entities=ctx.entities(period=first.get("period"), plan=first.get("plan")))
+    return answer.cite(*cited)

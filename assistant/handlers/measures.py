@@ -200,6 +200,10 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
              and m in ("avance_tipo1", "avance_tipo2", "valor_obtenido", "logro_esperado")
              and not (m == "valor_obtenido" and not re.search(
                  r"valor obtenido|obtuvo|obtenido|ejecut\w*|realiz\w*|registr\w*|alcanz\w*", text))]
+    if asked and not wanted_years:
+        # no year named: the latest year that states the measure asked, said in the answer
+        latest = sorted({r["year"] for r in rows if r["metric"] in asked and r["year"]})[-1:]
+        target_years = latest or target_years
     if asked and not any(r["metric"] in asked and r["year"] in target_years for r in rows):
         have = sorted({r["year"] for r in rows if r["metric"] in asked})
         label = METRIC_LABELS.get(asked[0], asked[0])
