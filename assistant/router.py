@@ -49,7 +49,8 @@ HANDLERS: dict[str, list[Handler]] = {
              plan_facts.answer_structure],
 }
 
-DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged, change.answer_change]
+DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged, change.answer_change,
+                          figures.answer_subject_figures]
 
 _resolvers: dict[tuple[str, int], Resolver] = {}
 

@@ -57,8 +57,8 @@ def record_facts(records: Records) -> list[dict[str, Any]]:
 def prose_facts(doc: Document, passages: list[Any]) -> list[dict[str, Any]]:
     out = []
     for f in extract_prose_figures(doc.file, doc.lines, passages, doc.plan, doc.period):
-        out.append({**f, "metric": "cifra", "year": _year_of(doc.period),
-                    "stems": " ".join(dict.fromkeys(content_stems(f["sentence"])))})
+        out.append({**f, "year": _year_of(doc.period),
+                    "stems": " ".join(dict.fromkeys(content_stems(f["sentence"]))) if f["metric"] == "cifra" else None})
     return out
 
 

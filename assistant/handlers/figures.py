@@ -16,6 +16,7 @@ from . import Context
 from .prose import question_parts
 
 ASKS_QUANTITY = re.compile(r"\b(cuant[oa]s?|que cantidad|numero de|cifra|total de)\b")
+COUNTED = re.compile(r"\bcuant[oa]s\s+(?:de\s+(?:las|los)\s+)?([a-z]{4,})")  # the thing a "¿cuántos …?" counts
 ASKS_TARGET = re.compile(r"\b(meta|metas|programad\w*|esperab\w*|se esperaba|previst\w*|proyectad\w*)\b")
 ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
 # A figure must be named by at least this share of the question's informative weight, and its noun
@@ -24,7 +25,8 @@ MIN_SCORE = 0.55
 IGNORED = FILLER | QUESTION_WORDS | {"cuant", "numer", "cantid", "total", "cifr", "hub", "tuv", "realiz", "lleg"}
 
 
-def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target: bool, wants_percent: bool) -> float:
+def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target: bool, wants_percent: bool,
+           counted: str | None = None) -> float:
     total = sum(weights.get(s, 1.0) for s in wanted)
     common = wanted & fact["stem_set"]
     if not total or not common:
@@ -36,6 +38,8 @@ def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target
     score += 0.3 * len(noun & wanted) / len(wanted)
     if fact.get("role") == "aprox":
         score *= 0.8
+    if counted and counted not in noun:
+        score *= 0.3  # "¿cuántos ciudadanos…?" is not answered by a count of countries
     if (fact.get("role") == "meta") != wants_target:
         score *= 0.5
     if (fact.get("unit") == "%") != wants_percent:
@@ -71,6 +75,8 @@ def _best(ctx: Context, text: str, used: set[str]) -> tuple[dict, list[dict]] | 
     plan = ctx.resolver.plan_for_hint(q)
     years = set(q.years)
     folded = normalise(text)
+    asked = COUNTED.search(folded)
+    counted = next(iter(content_stems(asked.group(1))), None) if asked else None
     wants_target, wants_percent = bool(ASKS_TARGET.search(folded)), bool(ASKS_PERCENT.search(folded))
     scored = []
     for f in fb.figures_with(wanted):
@@ -80,7 +86,7 @@ def _best(ctx: Context, text: str, used: set[str]) -> tuple[dict, list[dict]] | 
             continue
         if years and f.get("year") not in years and not any(str(y) in f["sentence"] for y in years):
             continue
-        s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent)
+        s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent, counted)
         if s >= MIN_SCORE:
             scored.append((s - (0.2 if f"{f['file']}:{f['raw']}:{f['sentence']}" in used else 0), f))
     if not scored:
@@ -119,4 +125,102 @@ def answer_prose_figure(ctx: Context) -> Answer | None:
         cited.insert(0, {**best, "text": best["sentence"]})
     first = found[0][0]
     answer = Answer(" ".join(pieces), intent="cifra", entities=ctx.entities(period=first.get("period"), plan=first.get("plan")))
+    return answer.cite(*cited)
+
+
+# --- figures under an action's part of a report -----------------------------------------------
+
+SIDES = re.compile(r"\s+(?:vs\.?|versus|frente a(?:l)?|comparad[oa] con|contra)\s+")
+ASKS_DONE = re.compile(r"\b(se (?:hicieron|hizo|ejecutaron|ejecuto|realizaron|realizo|lograron|logro|alcanzaron|"
+                       r"celebraron|atendieron|atendio|emitieron|desarrollaron)|hubo|ejecutad\w*|realizad\w*|al final)\b")
+# A question that also asks one of these needs the handlers that state them.
+OTHER_MEASURES = re.compile(r"\b(avance|avanzo|por que|porque|actividad|actividades|corregid\w*|(?<!alto )nivel|formula|"
+                            r"indicador|porcentaje|razon|motivo)\b")
+# Words of a question that name the measure, not the thing counted.
+MEASURE_WORDS = {"meta", "program", "previst", "esper", "logr", "ejecut", "realiz", "hic", "hiz", "final", "alcanz",
+                 "cual", "era", "fue", "hub", "frent", "vers"}
+
+
+def _subjects(ctx: Context, report: dict | None) -> list[str]:
+    """Actions or objectives the question names: its codes, or each side's name ("Asia vs Europa"),
+    matched to the words of their titles and of the unit the report names in charge."""
+    if ctx.q.codes:
+        return [c for c in ctx.q.codes if re.fullmatch(r"[AO]EI\.\d\d(\.\d\d)?", c)]
+    if report is None:
+        return []
+    names: dict[str, set[str]] = {}
+    for e in ctx.resolver.entities:
+        if e["plan"] == report["plan"] and e["kind"] in ("AEI", "OEI"):
+            names[e["code"]] = set(content_stems(e.get("title") or ""))
+    for (code, metric), facts in ctx.resolver.facts.by_subject_metric.items():
+        if metric == "responsable" and code in names:
+            names[code] |= {s for f in facts if f["file"] == report["file"] for s in content_stems(f["raw"])}
+    df: dict[str, int] = {}
+    for stems in names.values():
+        for s in stems:
+            df[s] = df.get(s, 0) + 1
+    out = []
+    for side in SIDES.split(ctx.q.raw):
+        words = {s for s in content_stems(side) if df.get(s, 99) <= 2}  # only words that tell actions apart
+        scored = sorted(((len(words & stems), code) for code, stems in names.items() if words & stems), reverse=True)
+        if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            out.append(scored[0][1])
+    return list(dict.fromkeys(out))
+
+
+def _pick(facts: list[dict], wanted: set[str], role: str) -> dict | None:
+    best, best_score = None, 0.0
+    for f in facts:
+        if (f.get("role") == "meta") != (role == "meta") or f.get("unit") == "%":
+            continue
+        noun = set(content_stems(f"{f.get('lead') or ''} {f.get('noun') or ''}"))
+        score = len(noun & wanted) + 0.5 * len(f["stem_set"] & wanted) / max(len(wanted), 1)
+        if score > best_score:
+            best, best_score = f, score
+    return best if best_score >= 1 else None
+
+
+def answer_subject_figures(ctx: Context) -> Answer | None:
+    """"Reuniones con Asia en 2024: ¿cuál era la meta y cuántas se hicieron?": the figures the report
+    states in the action's own part, by the role asked (target, achieved) and the thing counted."""
+    q = ctx.q
+    wants_target, wants_done = bool(ASKS_TARGET.search(q.text)), bool(ASKS_DONE.search(q.text) or ASKS_QUANTITY.search(q.text))
+    follow_up = bool(ctx.previous) and not q.codes and wants_done
+    if not (wants_target or follow_up) or q.aois or OTHER_MEASURES.search(q.text):
+        return None  # a plain "¿cuántos X?" is answered part by part; an avance or a reason by their handlers
+    report = ctx.resolver.report_for(q)
+    plan = ctx.resolver.plan_for_hint(q)
+    if report is None or (plan and plan != report["plan"]):
+        return None  # the plan or period asked is a hard constraint: no report of it, no figure from another
+    subjects = _subjects(ctx, report)
+    if not subjects and ctx.previous and report is not None:
+        # "¿y cuántas reuniones se hicieron al final?": a thing counted in the last turn's action
+        subjects = [c for c in ctx.previous.get("codes") or [] if re.fullmatch(r"[AO]EI\.\d\d(\.\d\d)?", c)][:1]
+    if not subjects or report is None:
+        return None
+    titles = set()
+    for code in subjects:
+        for e in ctx.resolver.entity(code, report["plan"]):
+            titles |= set(content_stems(e.get("title") or ""))
+    wanted = {s for s in content_stems(q.raw) if s not in IGNORED and s not in MEASURE_WORDS and s not in titles}
+    if not wanted:
+        return None
+    roles = [r for r, asked in (("meta", wants_target), ("valor", wants_done)) if asked]
+    pieces, rows, cited = [], [], []
+    for code in subjects:
+        facts = [f for f in ctx.resolver.facts.of(code, "cifra") if f["file"] == report["file"]]
+        for role in roles:
+            f = _pick(facts, wanted, role)
+            if f is None:
+                continue
+            label = "meta" if role == "meta" else "logrado"
+            pieces.append(f"{code}, {label}: {f['raw']} {f['noun']} («{f['sentence'][:220]}»)")
+            rows.append([code, label, f["raw"], f["noun"]])
+            cited.append({**f, "text": f["sentence"]})
+    if len(rows) < len(subjects) * len(roles):
+        return None  # a part not stated in the action's text: other handlers say what there is
+    text = f"Según el informe del {describe_period(report['period'])} ({report['plan']}): " + "; ".join(pieces) + "."
+    answer = Answer(text, intent="cifra", entities=ctx.entities(period=report["period"], plan=report["plan"],
+                                                                code=subjects[0]),
+                    columns=["Código", "Cifra", "Valor", "Qué cuenta"], rows=rows)
     return answer.cite(*cited)

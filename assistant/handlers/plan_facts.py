@@ -303,6 +303,11 @@ def answer_responsible(ctx: Context) -> Answer | None:
     else:
         cited = [entity]
     if not names:
+        # an evaluation report names the unit under the action's heading
+        stated = [f for f in ctx.resolver.facts.of(entity["code"], "responsable", plan=entity["plan"])]
+        names = list(dict.fromkeys(f["raw"] for f in stated))
+        cited = stated[:2]
+    if not names:
         return not_found(f"El documento no indica el responsable de {entity['code']} ({entity['plan']}).",
                          "responsible", ctx.entities(plan=entity["plan"]))
     text = (f"Responsable de {entity['code']} — {entity['title']} ({entity['plan']}): {'; '.join(names)}.")

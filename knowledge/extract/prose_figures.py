@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..stemming import STOPWORDS, stem
-from ..text import fold, parse_number
+from ..text import canonical_code, fold, parse_number
 
 SENTENCE_SPLIT = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚ¿(•\-])")
 # "17 268", "12,972", "52,5%", "90.7%", "116" (a thousands group needs exactly three digits)
@@ -26,6 +26,8 @@ TARGET_BEFORE = re.compile(r"\b(meta|metas|programad[oa]s?|esperad[oa]s?|previst
 # Words right before a figure that make it a rounding ("más de 17,000"), not the exact count.
 APPROXIMATE_BEFORE = re.compile(r"\b(m[áa]s de|m[áa]s del|alrededor de|alrededor del|cerca de|cerca del|aproximadamente|"
                                 r"casi|unos|unas|poco m[áa]s de|menos de|del orden de)\s*$", re.I)
+DATE_AFTER = re.compile(r"\s*(?:de\s+)?(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se[pt]?tiembre|octubre|"
+                        r"noviembre|diciembre)\b", re.I)
 NOUN_WORDS = 6
 LEAD_WORDS = 4
 
@@ -36,7 +38,7 @@ def sentences(text: str) -> list[str]:
 
 def noun_after(sentence: str, end: int) -> str:
     """The words a figure counts: what follows it up to punctuation, a verb-like stop or six words."""
-    tail = sentence[end:end + 90]
+    tail = re.sub(r"^\s*\)", " ", sentence[end:end + 90])  # "cuarenta y tres (43) reuniones"
     tail = re.split(r"[,;:.()]|\by\s+(?:\d|el|la|los|las)\b|\bque\b|\bcon\b|\bsobre\b|\bdonde\b", tail, maxsplit=1)[0]
     words = tail.split()
     if words and words[0].lower() in ("de", "del") and len(words) > 1 and not words[1][:1].isdigit():
@@ -52,6 +54,8 @@ def figures_in(sentence: str) -> Iterable[dict[str, Any]]:
             continue
         if IDENTIFIER_BEFORE.search(before) or sentence[m.end():m.end() + 1] in ("-", "°", "º"):
             continue
+        if DATE_AFTER.match(sentence[m.end():]):
+            continue  # "el 16 de agosto" is a date
         value = parse_number(number.replace("\u00a0", " ") + ("%" if percent else ""))
         if value is None:
             continue
@@ -79,12 +83,50 @@ def content_stems(text: str) -> list[str]:
     return out
 
 
+# A paragraph that opens an action's or an objective's part of a report: what follows is about it.
+ACTION_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?(?:Acci[oó]n estrat[eé]gica(?: institucional)?(?: (?:no )?priorizada)?\s+"
+                         r"(\d{1,2})\.(\d{1,2})|AEI\.?\s?(\d{1,2})\.(\d{1,2}))\.?\s", re.I)
+OBJECTIVE_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?(?:Objetivo estrat[eé]gico(?: institucional)?(?: (?:no )?priorizado)?\s+"
+                            r"(\d{1,2})|OEI\.?\s?(\d{1,2}))\.\s", re.I)
+UNIT_LINE = re.compile(r"^(?:Unidad(?:es)? (?:Orgánica|orgánica|responsable)s?)\s*:\s*(.+)$")
+# Right under the heading, a line that is only a unit's name is the unit in charge of it.
+UNIT_NAME = re.compile(r"^((?:Direcci[oó]n|Oficina|Unidad|Secretar[íi]a|Viceministerio|Despacho|Procuradur[íi]a|Academia)"
+                       r"\b[^.:;]{0,150})$")
+
+
+def owner_of(text: str) -> str | None:
+    m = ACTION_HEAD.match(text)
+    if m:
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return canonical_code("AEI", a, b)
+    m = OBJECTIVE_HEAD.match(text)
+    if m:
+        return canonical_code("OEI", m.group(1) or m.group(2))
+    return None
+
+
 def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], plan: str | None,
                           period: str | None) -> list[dict[str, Any]]:
-    """Figure rows of every paragraph passage of a document (passages of ``knowledge.structure``)."""
+    """Figure rows of every paragraph passage of a document (passages of ``knowledge.structure``),
+    each with the action or objective whose part of the report it sits in, when there is one; and
+    the unit named responsible right under such a heading (metric ``responsable``)."""
     out: list[dict[str, Any]] = []
+    owner, owner_section, opened = None, None, False
     for p in passages:
-        if p.kind not in ("paragraph", "list", "note"):
+        if p.kind not in ("paragraph", "list", "note", "heading"):
+            continue
+        if p.section != owner_section:
+            owner = None
+        head = owner_of(p.text.strip())
+        if head:
+            owner, owner_section, opened = head, p.section, True
+            continue
+        unit = UNIT_LINE.match(p.text.strip()) or (UNIT_NAME.match(p.text.strip()) if opened else None)
+        opened = False
+        if unit and owner:
+            out.append({"plan": plan, "period": period, "file": file, "line_start": p.line_start,
+                        "line_end": p.line_end, "locator": p.section or "texto", "subject": owner,
+                        "metric": "responsable", "raw": unit.group(1).strip(), "sentence": p.text.strip()})
             continue
         for sentence in sentences(p.text):
             found = list(figures_in(sentence))
@@ -93,7 +135,8 @@ def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], 
             line = _line_of(lines, p.line_start, p.line_end, sentence)
             for f in found:
                 out.append({"plan": plan, "period": period, "file": file, "line_start": line, "line_end": line,
-                            "locator": p.section or "texto", "sentence": sentence.strip(), **f})
+                            "locator": p.section or "texto", "subject": owner, "metric": "cifra",
+                            "sentence": sentence.strip(), **f})
     return out
 
 
