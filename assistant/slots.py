@@ -31,8 +31,8 @@ COUNT_RE = re.compile(r"\b(?:cuant[oa]s|numero de|cantidad de)\b")
 
 # Metric words, most specific first.
 METRIC_RULES: list[tuple[str, str]] = [
-    ("avance_poi", r"\bavance (?:del? )?poi\b|\bpoi\b"),
-    ("avance_pei", r"\bavance (?:del? )?pei\b"),
+    ("avance_poi", r"\b(?:avance|ejecucion) (?:del? )?poi\b|\bpoi\b"),
+    ("avance_pei", r"\b(?:avance|ejecucion) (?:del? )?pei\b"),
     ("avance_tipo2", r"\btipo (?:2|ii)\b"),
     ("avance_tipo1", r"\btipo (?:1|i)\b"),
     ("ejecucion_fisica", r"\bejecucion fisica\b|\bavance fisico\b"),

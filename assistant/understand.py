@@ -68,7 +68,8 @@ especificos general generales formula metodologia umbral tendencia evolucion com
 cumplimiento desempeno culminadas culminada ejecutadas proceso iniciado informacion
 """.split())
 CHAT_ABBREVIATIONS = {"q": "que", "xq": "por que", "pq": "por que", "x": "por", "nro": "numero", "num": "numero",
-                      "obj": "objetivo", "aprox": "aproximadamente", "c/u": "cada uno"}
+                      "obj": "objetivo", "rec": "recomendacion", "recs": "recomendaciones", "reco": "recomendacion",
+                      "recom": "recomendacion", "pa": "para", "tb": "tambien", "tmb": "tambien", "sem": "semestre", "aprox": "aproximadamente", "c/u": "cada uno"}
 _BY_LENGTH: dict[int, list[str]] = {}
 for _word in VOCABULARY:
     _BY_LENGTH.setdefault(len(_word), []).append(_word)
@@ -99,6 +100,7 @@ def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
     text = normalise(raw, known)
     q = Question(raw=raw, text=text)
     q.codes = find_question_codes(text)
+    q.codes += [c for c in sibling_codes(text, q.codes) if c not in q.codes]
     q.aois = list(dict.fromkeys(m.group(0).upper() for m in AOI_RE.finditer(raw.upper())))
     spans = SPAN_RE.findall(text)
     if spans:
@@ -111,6 +113,8 @@ def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
         q.semester = 1
     elif re.search(r"\b(segundo|2do)\s+semestre\b|\b20\d\d\s*-\s*(ii|s2)\b", text):
         q.semester = 2
+    elif re.search(r"\bsemestre\s+(?:de\s+|del\s+)?(?:ano\s+)?20\d\d\b|\b20\d\d,?\s+semestre\b", text):
+        q.semester = 1  # "semestre 2024" without ordinal: the mid-year evaluation CEPLAN's method has
     if re.search(r"\bpesem\b|\bsectorial multianual\b|\boes\b|\baes\b|reporte de seguimiento del pesem", text) or \
             any(c.startswith(("OES", "AES")) for c in q.codes):
         q.plan_hint = "pesem"
@@ -130,6 +134,17 @@ def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
     if "no iniciado" in q.statuses and "en proceso" in q.statuses and "pendiente" in text and "proceso" in text:
         q.statuses.remove("no iniciado")
     return q
+
+
+# "la AEI 1.4 vs la 1.5": a bare number pair after a code of two numbers is a code of the same kind
+_SIBLING_RE = re.compile(r"\b(?:la|el|y|vs\.?|versus|con|frente a(?:l| la)?|o)\s+(\d{1,2})\.(\d{1,2})\b(?!\s*%)")
+
+
+def sibling_codes(text: str, codes: list[str]) -> list[str]:
+    kinds = [c.split(".")[0] for c in codes if c.count(".") == 2 and c[:3] in ("AEI", "AES")]
+    if not kinds:
+        return []
+    return [canonical_code(kinds[0], a, b) for a, b in _SIBLING_RE.findall(text)]
 
 
 def find_question_codes(text: str) -> list[str]:

@@ -110,6 +110,14 @@ def answer_critical(ctx: Context) -> Answer | None:
 
 # ---- recommendations ----------------------------------------------------------------------------
 
+def _same_number_other_list(ctx: Context, doc: dict, kind: str, number: re.Match) -> list[dict]:
+    if re.search(r"\b(nuevas?|seguimiento|matriz|implementacion)\b", ctx.q.text):
+        return []  # the question names the list
+    other = "nueva" if kind == "seguimiento" else "seguimiento"
+    return ctx.store.rows("select * from recommendations where file = ? and list_kind = ? and number = ?",
+                          (doc["file"], other, int(number.group(1))))
+
+
 def answer_recommendations(ctx: Context) -> Answer | None:
     if ctx.q.plan_hint in ("pesem", "sectorial"):
         return None  # the follow-up matrices belong to the institutional evaluation reports
@@ -174,6 +182,14 @@ def answer_recommendations(ctx: Context) -> Answer | None:
         + (f", comentario: {r['comment'][:200]}" if len(rows) <= 3 and r.get("comment") else "")
         for r in rows) if rows else ""
     answer_text = head + (f" (números {', '.join(numbers)})" if numbers and statuses else "") + body + "."
+    twins = _same_number_other_list(ctx, doc, kind, number) if number and not statuses else []
+    if twins:
+        # "la recomendación N.º 4" of a report that has a N.º 4 in both lists: both are stated
+        answer_text += " El mismo informe tiene además, en su otra lista, " + "; ".join(
+            f"la recomendación {'nueva' if r['list_kind'] == 'nueva' else 'de seguimiento'} N.º {r['number']}: "
+            f"{r['text'][:220]} ({'; '.join(json_list(r['responsible']))})"
+            + (f", plazo {fmt(r['plazo_meses'])} meses" if r["plazo_meses"] is not None else "") for r in twins) + "."
+        rows = rows + twins
     columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
     table = [[r["number"], r["text"], "; ".join(json_list(r["responsible"])), r["plazo_meses"],
               r["status"] or ("sin estado (recomendación nueva)" if kind == "nueva" else "sin dato")] for r in rows]
