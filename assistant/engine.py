@@ -41,7 +41,7 @@ class Assistant:
     def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
         docs = {d["file"]: d for d in self.store.documents()}
         out = []
-        for p in self.store.search(query, limit):
+        for p in self.store.search(query, limit, snippets=True):
             out.append({
                 "file": p["file"], "title": docs.get(p["file"], {}).get("title", p["file"]),
                 "locator": locator(p), "line_start": p["line_start"], "line_end": p["line_end"],

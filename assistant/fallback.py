@@ -14,7 +14,7 @@ import math
 import re
 from functools import lru_cache
 
-from knowledge.stemming import STOPWORDS, stem, tokens
+from knowledge.stemming import STOPWORDS, stem, stem_set, tokens
 from knowledge.store import Store, locator
 from knowledge.text import fold
 
@@ -52,9 +52,10 @@ def _idf(store: Store) -> tuple[dict[str, int], int]:
     return _document_frequency((str(store.db_file), stat.st_mtime_ns), store)
 
 
-def question_stems(question: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def question_stems(question: str) -> tuple[str, ...]:
     question = DECADE_RE.sub(" ", fold(question))
-    return list(dict.fromkeys(stem(t) for t in tokens(question)
+    return tuple(dict.fromkeys(stem(t) for t in tokens(question)
                               if t not in STOPWORDS and t not in FILLER and (len(t) > 2 or len(t) == 4 and t.isdigit())))
 
 
@@ -64,7 +65,7 @@ def coverage(store: Store, question: str, text: str) -> float:
     if not wanted:
         return 0.0
     df, n = _idf(store)
-    have = {stem(t) for t in tokens(text)}
+    have = stem_set(text)
 
     def weight(s: str) -> float:
         return math.log(1 + n / (1 + df.get(s, 0)))
@@ -98,7 +99,7 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
             return False
     # one shared word is a coincidence, not an answer ("gracias", "¿quién ganó el mundial?")
     wanted = {s for s in question_stems(question) if not YEAR_RE.fullmatch(s)}
-    have = {stem(t) for t in tokens(f"{passage.get('section') or ''} {passage.get('caption') or ''} {passage['text']}")}
+    have = stem_set(f"{passage.get('section') or ''} {passage.get('caption') or ''} {passage['text']}")
     return len(wanted & have) >= min(2, len(wanted)) and len(wanted) >= 2
 
 
@@ -116,7 +117,7 @@ def best_passages(store: Store, question: str, files: list[str] | None = None, l
     for h in pool:
         h["coverage"] = coverage(store, question, f"{h.get('section') or ''} {h.get('caption') or ''} {h['text']}")
         # how well the table caption or section heading alone describes the question (all its words count)
-        label = {stem(t) for t in tokens(h.get("caption") or h.get("section") or "")}
+        label = stem_set(h.get("caption") or h.get("section") or "")
         h["label_match"] = len(wanted & label) / len(wanted) if wanted else 0.0
     if prefer_prose:
         prose = [h for h in pool if h["kind"] != "row"]

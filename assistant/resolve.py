@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -127,8 +127,9 @@ class Resolver:
         return {s: math.log(1 + n / c) for s, c in df.items()}
 
     @staticmethod
-    def _stems(text: str) -> set[str]:
-        return {stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 2 and not t.isdigit()}
+    @lru_cache(maxsize=16384)
+    def _stems(text: str) -> frozenset[str]:
+        return frozenset(stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 2 and not t.isdigit())
 
     def entity(self, code: str, plan: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.entities if e["code"] == code and (plan is None or e["plan"] == plan)]

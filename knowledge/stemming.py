@@ -29,5 +29,11 @@ def content_tokens(text: str) -> list[str]:
     return [t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
 
+@lru_cache(maxsize=32768)
+def stem_set(text: str) -> frozenset[str]:
+    """Stems of every token of a text, cached: passages are compared with many questions."""
+    return frozenset(stem(t) for t in tokens(text))
+
+
 def stems_text(text: str) -> str:
     return " ".join(stem(t) for t in tokens(text))

@@ -74,8 +74,9 @@ class Store:
         return {r["key"]: r["value"] for r in self.rows("select key, value from meta")}
 
     def search(self, query: str, limit: int = 10, files: list[str] | None = None,
-               require_all: bool = True) -> list[dict[str, Any]]:
-        """Ranked passages for free text. User text never reaches FTS syntax unquoted."""
+               require_all: bool = True, snippets: bool = False) -> list[dict[str, Any]]:
+        """Ranked passages for free text. User text never reaches FTS syntax unquoted. Snippets only
+        when asked: SQLite computes them for every match before the sort, not for the rows kept."""
         match = fts_query(query, require_all)
         if not match:
             return []
@@ -86,7 +87,8 @@ class Store:
             params += files
         sql = (
             "select p.id, p.file, p.line_start, p.line_end, p.section, p.kind, p.caption, p.text,"
-            " p.table_id, d.title, snippet(passages_fts, 1, '[[', ']]', ' … ', 24) as snippet,"
+            " p.table_id, d.title, "
+            + ("snippet(passages_fts, 1, '[[', ']]', ' … ', 24)" if snippets else "''") + " as snippet,"
             " bm25(passages_fts, 4.0, 1.0, 0.6) as score"
             " from passages_fts join passages p on p.id = passages_fts.rowid"
             " join documents d on d.file = p.file"
@@ -98,7 +100,7 @@ class Store:
         except sqlite3.OperationalError:
             return []
         if not results and require_all:
-            return self.search(query, limit, files, require_all=False)
+            return self.search(query, limit, files, require_all=False, snippets=snippets)
         return results
 
 

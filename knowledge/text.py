@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾"
 _SUPERSCRIPT_RE = re.compile(f"[{SUPERSCRIPTS}]+")
@@ -72,10 +73,24 @@ def clean(text: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+def _strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# Each character of the Latin and general ranges, folded once: most text then folds with one translate.
+_FOLD_TABLE = {cp: _strip_accents(chr(cp)) for cp in range(0x80, 0x2000) if _strip_accents(chr(cp)) != chr(cp)}
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case without accents, for matching user text against document text."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case without accents, for matching user text against document text. Cached: the same
+    passages and titles are folded for every question."""
+    text = text.lower()
+    if not text.isascii():
+        text = text.translate(_FOLD_TABLE)
+        if not text.isascii():
+            text = _strip_accents(text)
     return _SPACES_RE.sub(" ", text).strip()
 
 
