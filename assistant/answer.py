@@ -49,6 +49,7 @@ class Answer:
     cited: list[dict[str, Any]] = field(default_factory=list)   # record rows or passages
     suggestions: list[str] = field(default_factory=list)
     brief_url: str | None = None
+    reason: str | None = None  # why nothing was found, when another handler may still answer ("sin_informe")
 
     def cite(self, *rows: dict[str, Any]) -> Answer:
         self.cited.extend(r for r in rows if r and r.get("file"))

@@ -180,6 +180,8 @@ class Resolver:
             return annual[-1] if annual else latest
         if wanted_year:
             candidates = [d for d in candidates if d["period"].startswith(str(wanted_year))]
+        elif q.years and re.search(r"\b(informe|evaluacion|reporte|balance)\b", q.text):
+            return None  # "el informe anual 2023" is not the 2024 report: no report of that year
         if q.semester:
             sem = [d for d in candidates if d["period"].endswith(f"S{q.semester}")]
             return sem[-1] if sem else None

@@ -16,7 +16,7 @@ from .records import Records
 
 FACT_COLUMNS: dict[str, type] = {
     "plan": str, "period": str, "subject": str, "indicator_code": str, "indicator_name": str,
-    "metric": str, "year": int, "value": float, "raw": str, "unit": str, "role": str, "noun": str, "lead": str,
+    "metric": str, "year": int, "value": float, "raw": str, "unit": str, "role": str, "noun": str, "lead": str, "context": str,
     "sentence": str, "stems": str, "file": str, "line_start": int, "line_end": int, "locator": str,
 }
 # Lookups the answers make; each must be served by an index, never by a scan of the facts.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.extract.prose_figures import content_stems
+from knowledge.stemming import stem
 
 from ..answer import Answer
 from ..fallback import FILLER
@@ -23,6 +24,10 @@ ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
 # must hold at least one of the question's words.
 MIN_SCORE = 0.55
 IGNORED = FILLER | QUESTION_WORDS | {"cuant", "numer", "cantid", "total", "cifr", "hub", "tuv", "realiz", "lleg"}
+IGNORED |= {stem(w) for w in IGNORED}  # compared with stems
+# Light verbs say nothing of what is counted ("¿cuántas hizo?", "¿cuántas tenían…?").
+LIGHT_VERBS = {"hiz", "hic", "hac", "ten", "tien", "tuv", "tuvier", "hab", "dio", "dier", "fuer", "estab", "esta"}
+QUESTION_NUMBER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)(?![\d.,]*\d)")
 
 
 def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target: bool, wants_percent: bool,
@@ -64,19 +69,25 @@ def _exact_for(rounded: dict, candidates: list[dict], wanted: set[str]) -> dict 
     return best
 
 
-def _best(ctx: Context, text: str, used: set[str]) -> tuple[dict, list[dict]] | None:
-    """The figure a question (or one part of it) asks for, and rivals as good as it."""
+def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None) -> tuple[dict, list[dict]] | None:
+    """The figure a question (or one part of it) asks for, and rivals as good as it. A part that
+    does not say what it counts ("¿y cuántas tenían plazo de 12 meses?") counts what the first part did."""
     q = ctx.q
-    wanted = {s for s in content_stems(text) if s not in IGNORED and len(s) > 2}
+    wanted = {s for s in content_stems(text) if s not in IGNORED and s not in LIGHT_VERBS and len(s) > 2}
+    folded = normalise(text)
+    asked = COUNTED.search(folded)
+    counted = next(iter(s for s in content_stems(asked.group(1)) if s not in LIGHT_VERBS), None) if asked else None
+    counted = counted or inherited
+    if counted:
+        wanted.add(counted)
     if len(wanted) < 2:
         return None
+    # numbers the question itself names ("plazo de 12 meses") must be in the sentence, and are not the answer
+    named = {m for m in QUESTION_NUMBER.findall(folded) if not re.fullmatch(r"(?:19|20)\d\d", m)}
     fb = ctx.resolver.facts
     report = ctx.resolver.report_for(q)
     plan = ctx.resolver.plan_for_hint(q)
     years = set(q.years)
-    folded = normalise(text)
-    asked = COUNTED.search(folded)
-    counted = next(iter(content_stems(asked.group(1))), None) if asked else None
     wants_target, wants_percent = bool(ASKS_TARGET.search(folded)), bool(ASKS_PERCENT.search(folded))
     scored = []
     for f in fb.figures_with(wanted):
@@ -84,7 +95,11 @@ def _best(ctx: Context, text: str, used: set[str]) -> tuple[dict, list[dict]] | 
             continue
         if plan and f.get("plan") != plan:
             continue
-        if years and f.get("year") not in years and not any(str(y) in f["sentence"] for y in years):
+        if years and f.get("year") not in years and not any(str(y) in f["sentence"] or str(y) in (f.get("context") or "")
+                                                             for y in years):
+            continue
+        if named and (f["raw"] in named or not all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", f["sentence"])
+                                                    for n in named)):
             continue
         s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent, counted)
         if s >= MIN_SCORE:
@@ -106,8 +121,10 @@ def answer_prose_figure(ctx: Context) -> Answer | None:
         return None
     parts = question_parts(q.raw)
     found, used = [], set()
+    first = COUNTED.search(normalise(parts[0]))
+    inherited = next(iter(s for s in content_stems(first.group(1)) if s not in LIGHT_VERBS), None) if first else None
     for part in parts:
-        hit = _best(ctx, part, used)
+        hit = _best(ctx, part, used, inherited)
         if hit is None:
             return None  # a part this index cannot name: the passage handler quotes what it finds
         found.append(hit)

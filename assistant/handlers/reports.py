@@ -42,8 +42,10 @@ def _report(ctx: Context, table: str, extra: str = "") -> dict[str, Any] | None:
 def _no_report(ctx: Context, intent: str) -> Answer | None:
     if ctx.q.years and not any(d["period"].startswith(str(y)) for d in ctx.resolver.report_docs for y in ctx.q.years):
         periods = ", ".join(describe_period(d["period"]) for d in ctx.resolver.report_docs)
-        return not_found(f"No hay un informe de evaluación de {', '.join(map(str, ctx.q.years))} en el corpus; "
-                         f"los informes disponibles son: {periods}.", intent, ctx.entities())
+        answer = not_found(f"No hay un informe de evaluación de {', '.join(map(str, ctx.q.years))} en el corpus; "
+                           f"los informes disponibles son: {periods}.", intent, ctx.entities())
+        answer.reason = "sin_informe"
+        return answer
     return None
 
 

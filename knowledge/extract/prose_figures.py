@@ -112,6 +112,7 @@ def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], 
     the unit named responsible right under such a heading (metric ``responsable``)."""
     out: list[dict[str, Any]] = []
     owner, owner_section, opened = None, None, False
+    context_section, context_years = None, []  # years the section has named so far ("el informe anual 2023")
     for p in passages:
         if p.kind not in ("paragraph", "list", "note", "heading"):
             continue
@@ -128,6 +129,9 @@ def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], 
                         "line_end": p.line_end, "locator": p.section or "texto", "subject": owner,
                         "metric": "responsable", "raw": unit.group(1).strip(), "sentence": p.text.strip()})
             continue
+        if p.section != context_section:
+            context_section, context_years = p.section, []
+        context_years += [y for y in YEAR.findall(p.text) if y not in context_years]
         for sentence in sentences(p.text):
             found = list(figures_in(sentence))
             if not found:
@@ -136,7 +140,7 @@ def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], 
             for f in found:
                 out.append({"plan": plan, "period": period, "file": file, "line_start": line, "line_end": line,
                             "locator": p.section or "texto", "subject": owner, "metric": "cifra",
-                            "sentence": sentence.strip(), **f})
+                            "sentence": sentence.strip(), "context": " ".join(context_years), **f})
     return out
 
 
