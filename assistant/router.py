@@ -223,7 +223,7 @@ def answer_question(store: Store, question: str, state: dict | None,
             break
     if answer is not None and answer.reason == "sin_informe":
         # no report of that year, but a later report may state figures about it ("el informe anual 2023 …")
-        answer = figures.answer_prose_figure(ctx) or answer
+        answer = figures.answer_prose_figure(ctx, strict_years=True) or answer
     if answer is not None and answer.found and answer.intent in COMBINABLE:
         answer = add_companions(ctx, answer)
     if answer is None and q.codes and not intents:

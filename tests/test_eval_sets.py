@@ -11,8 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADER = ROOT.parent / "shared" / "eval" / "grade.py"
-SETS = [(ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.95)] + [
-    (path, 0.8) for path in sorted((ROOT / "tests" / "eval").glob("holdout*.jsonl"))]
+SETS = [(ROOT.parent / "shared" / "eval" / "dev.jsonl", 1.0)] + [
+    (path, 0.88) for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl"))]
 
 
 @pytest.fixture(scope="module")

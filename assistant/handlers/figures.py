@@ -69,7 +69,8 @@ def _exact_for(rounded: dict, candidates: list[dict], wanted: set[str]) -> dict 
     return best
 
 
-def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None) -> tuple[dict, list[dict]] | None:
+def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None,
+          strict_years: bool = False) -> tuple[dict, list[dict]] | None:
     """The figure a question (or one part of it) asks for, and rivals as good as it. A part that
     does not say what it counts ("¿y cuántas tenían plazo de 12 meses?") counts what the first part did."""
     q = ctx.q
@@ -95,8 +96,8 @@ def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None)
             continue
         if plan and f.get("plan") != plan:
             continue
-        if years and f.get("year") not in years and not any(str(y) in f["sentence"] or str(y) in (f.get("context") or "")
-                                                             for y in years):
+        if years and not any(str(y) in f["sentence"] for y in years) and (
+                strict_years or (f.get("year") not in years and not any(str(y) in (f.get("context") or "") for y in years))):
             continue
         if named and (f["raw"] in named or not all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", f["sentence"])
                                                     for n in named)):
@@ -115,7 +116,8 @@ def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None)
     return best, rivals
 
 
-def answer_prose_figure(ctx: Context) -> Answer | None:
+def answer_prose_figure(ctx: Context, strict_years: bool = False) -> Answer | None:
+    """``strict_years``: the year must be in the figure's own sentence (a year no report covers)."""
     q = ctx.q
     if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois:
         return None
@@ -124,7 +126,7 @@ def answer_prose_figure(ctx: Context) -> Answer | None:
     first = COUNTED.search(normalise(parts[0]))
     inherited = next(iter(s for s in content_stems(first.group(1)) if s not in LIGHT_VERBS), None) if first else None
     for part in parts:
-        hit = _best(ctx, part, used, inherited)
+        hit = _best(ctx, part, used, inherited, strict_years)
         if hit is None:
             return None  # a part this index cannot name: the passage handler quotes what it finds
         found.append(hit)

@@ -28,6 +28,9 @@ APPROXIMATE_BEFORE = re.compile(r"\b(m[áa]s de|m[áa]s del|alrededor de|alreded
                                 r"casi|unos|unas|poco m[áa]s de|menos de|del orden de)\s*$", re.I)
 DATE_AFTER = re.compile(r"\s*(?:de\s+)?(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se[pt]?tiembre|octubre|"
                         r"noviembre|diciembre)\b", re.I)
+SPELLED_BEFORE = re.compile(r"\b(?:un[oa]?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|"
+                            r"quince|dieci\w+|veint\w*|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|"
+                            r"cien|ciento|\w+cient[oa]s|mil)\s*\(\s*$", re.I)
 NOUN_WORDS = 6
 LEAD_WORDS = 4
 
@@ -56,6 +59,8 @@ def figures_in(sentence: str) -> Iterable[dict[str, Any]]:
             continue
         if DATE_AFTER.match(sentence[m.end():]):
             continue  # "el 16 de agosto" is a date
+        if before.rstrip().endswith("(") and not SPELLED_BEFORE.search(before):
+            continue  # "- (3) repatriación …" numbers a list item; "cuarenta y tres (43)" states a figure
         value = parse_number(number.replace("\u00a0", " ") + ("%" if percent else ""))
         if value is None:
             continue
