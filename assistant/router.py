@@ -17,7 +17,7 @@ from .brief_links import url as brief_url
 from .fallback import FILLER, QUANTITY_RE, passage_answer
 from .handlers import Context, change, derived, figures, measures, methodology, named, plan_facts, prose, reports
 from .intents import classify, is_follow_up
-from .resolve import QUESTION_WORDS, Resolver
+from .resolve import QUESTION_WORDS, Resolver, describe_period
 from .understand import Question, parse
 
 Handler = Callable[[Context], Answer | None]
@@ -164,6 +164,26 @@ def unknown_codes(ctx: Context) -> Answer | None:
                      "codigo_inexistente", ctx.entities())
 
 
+SEMESTER_OF_YEAR = re.compile(r"\bsemestre (?:de |del )?(?:ano )?((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s*-\s*(?:i|ii|s1|s2)\b")
+
+
+def unreported_period(ctx: Context) -> Answer | None:
+    """A quarter, or a semester no report evaluates ("el segundo semestre de 2024"), has no figures:
+    said plainly, never answered with the figures of another period."""
+    r, q = ctx.resolver, ctx.q
+    periods = ", ".join(describe_period(d["period"]) for d in r.report_docs)
+    if figures.UNREPORTED_PERIOD.search(q.text):
+        return not_found(f"Los informes del corpus evalúan semestres y años, no trimestres ni meses; los disponibles "
+                         f"son: {periods}.", "periodo_inexistente", ctx.entities())
+    said = SEMESTER_OF_YEAR.search(q.text)  # the semester tied to its year, not a year said elsewhere
+    year = next((g for g in said.groups() if g), None) if said else None
+    if q.semester and year and not any(d["period"] == f"{year}-S{q.semester}" for d in r.report_docs):
+        wanted = describe_period(f"{year}-S{q.semester}")
+        return not_found(f"No hay un informe de evaluación del {wanted} en el corpus; los informes disponibles son: "
+                         f"{periods}.", "periodo_inexistente", ctx.entities())
+    return None
+
+
 def brief_answer(ctx: Context, answer: Answer) -> Answer:
     """"Genera un brief del OEI.05 / del informe 2024-S1 / de la matriz": the answer offers the PDF."""
     report = ctx.resolver.report_for(ctx.q)
@@ -209,7 +229,7 @@ def answer_question(store: Store, question: str, state: dict | None,
             own = ["recommendation"]
         intents = list(dict.fromkeys(own + previous_intents))
     ctx = Context(store, resolver, q, intents, state, updates_db)
-    answer = unknown_codes(ctx)
+    answer = unknown_codes(ctx) or unreported_period(ctx)
     for handler in DERIVED if answer is None else []:
         answer = handler(ctx)  # an operation the question asks for (threshold, share, unchanged) comes first
         if answer is not None:

@@ -107,7 +107,9 @@ def parse(raw: str, known: frozenset[str] = frozenset()) -> Question:
         q.span = (int(spans[0][0]), int(spans[0][1]))
     # a year written apart from the span ("PESEM 2015-2021: ¿qué valor obtuvo en 2015?") is asked
     q.years = years_in(SPAN_RE.sub(" ", text))
-    if re.search(r"\b(primer|1er|1º|1o|i)\s+(semestre|sem)\b|\b(semestre|sem)\.?\s*(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
+    if re.search(r"\b(segundo|2do)\s+semestre\b", text):
+        q.semester = 2  # said explicitly: before "semestral", which names the mid-year report
+    elif re.search(r"\b(primer|1er|1º|1o|i)\s+(semestre|sem)\b|\b(semestre|sem)\.?\s*(i|1|20\d\d-i)\b|\b20\d\d\s*-\s*(i|s1)\b|"
                  r"\bs1\b|\b1s\b|\bsemestre 20\d\d-i\b|"
                  r"\bmitad de ano\b|\bal semestre\b|\bsemestral|\bdel semestre\b|\ben el semestre\b|\bjunio\b", text):
         q.semester = 1

@@ -17,7 +17,7 @@ from ..slots import read_slots
 from . import Context
 
 # Points between two moments; "¿cuánto cayó?" alone asks a rate, which the trend answers with the report's words.
-POINTS_RE = re.compile(r"\b(cuantos puntos|en puntos|diferencia absoluta|diferencia (?:de|del|entre)(?! (?:la|el|los|las) (?:aei|oei|aes|oes)))")
+POINTS_RE = re.compile(r"\b(cuantos puntos|en puntos|diferencia absoluta|como (?:vario|cambio|evoluciono)|diferencia (?:de|del|entre)(?! (?:la|el|los|las) (?:aei|oei|aes|oes)))")
 VERB_RE = re.compile(r"\b(cambio|subio|bajo|aumento|disminuyo|vario|cayo|crecio|mejoro|empeoro|se redujo|se incremento)\b")
 RANK_RE = re.compile(r"\b(en que ano|cual (?:fue )?(?:el )?ano|mas (?:bajo|alto)|mayor|menor)\b")
 # The avance a report states for an action or objective, the annual measure first.

@@ -17,6 +17,8 @@ from . import Context
 from .prose import question_parts
 
 ASKS_QUANTITY = re.compile(r"\b(cuant[oa]s?|que cantidad|numero de|cifra|total de)\b")
+# Periods no report of the method covers: a semester or a year figure is not theirs.
+UNREPORTED_PERIOD = re.compile(r"\b(trimestre|trimestral|trimestres|bimestre|bimestral|cuatrimestre|mensual)\b")
 COUNTED = re.compile(r"\bcuant[oa]s\s+(?:de\s+(?:las|los)\s+)?([a-z]{4,})")  # the thing a "¿cuántos …?" counts
 ASKS_TARGET = re.compile(r"\b(meta|metas|programad\w*|esperab\w*|se esperaba|previst\w*|proyectad\w*)\b")
 ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
@@ -119,7 +121,7 @@ def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None,
 def answer_prose_figure(ctx: Context, strict_years: bool = False) -> Answer | None:
     """``strict_years``: the year must be in the figure's own sentence (a year no report covers)."""
     q = ctx.q
-    if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois:
+    if not ASKS_QUANTITY.search(q.text) or q.codes or q.aois or UNREPORTED_PERIOD.search(q.text):
         return None
     parts = question_parts(q.raw)
     found, used = [], set()

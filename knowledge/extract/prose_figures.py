@@ -18,6 +18,8 @@ SENTENCE_SPLIT = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚ¿(•\-])")
 # "17 268", "12,972", "52,5%", "90.7%", "116" (a thousands group needs exactly three digits)
 NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:[.,]\d+)?)(\s*%)?(?![\w/]|[.,]\d)")
 YEAR = re.compile(r"(?:19|20)\d\d")
+# A year a section is about: the report it discusses ("En el informe de evaluación anual 2023, …").
+REPORT_YEAR = re.compile(r"\b(?:informe|evaluaci[oó]n|reporte)\b[^.;]{0,40}?\b((?:19|20)\d\d)\b", re.I)
 IDENTIFIER_BEFORE = re.compile(r"(?:N[°º.o]|Nro\.?|art[íi]culo|Ley|Decreto|Resoluci[óo]n|Tabla|Gr[áa]fico|Figura|"
                                r"Anexo|p[áa]gina|AOI|OEI|AEI|OES|AES|numeral|inciso|\d[.,])\s*$", re.I)
 # Words right before a figure that make it a target, not an achievement.
@@ -136,7 +138,7 @@ def extract_prose_figures(file: str, lines: list[str], passages: Iterable[Any], 
             continue
         if p.section != context_section:
             context_section, context_years = p.section, []
-        context_years += [y for y in YEAR.findall(p.text) if y not in context_years]
+        context_years += [y for y in REPORT_YEAR.findall(p.text) if y not in context_years]
         for sentence in sentences(p.text):
             found = list(figures_in(sentence))
             if not found:
