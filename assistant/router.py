@@ -15,7 +15,7 @@ from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
 from .fallback import FILLER, QUANTITY_RE, passage_answer
-from .handlers import Context, change, derived, figures, measures, methodology, named, plan_facts, prose, reports
+from .handlers import Context, cells, change, derived, figures, measures, methodology, named, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import QUESTION_WORDS, Resolver, describe_period
 from .understand import Question, parse
@@ -50,7 +50,7 @@ HANDLERS: dict[str, list[Handler]] = {
 }
 
 DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_unchanged, change.answer_change,
-                          figures.answer_subject_figures, named.answer_named_compare]
+                          figures.answer_subject_figures, named.answer_named_compare, cells.answer_table_cells]
 
 _resolvers: dict[tuple[str, int], Resolver] = {}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from .document import Document
 from .extract.prose_figures import content_stems, extract_prose_figures
+from .extract.table_cells import table_cells
 from .records import Records
 
 FACT_COLUMNS: dict[str, type] = {
@@ -62,8 +63,17 @@ def prose_facts(doc: Document, passages: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def document_facts(doc: Document, records: Records, passages: list[Any]) -> list[dict[str, Any]]:
-    rows = record_facts(records) + prose_facts(doc, passages)
+def cell_facts(doc: Document, tables: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for t in tables:
+        for f in table_cells(doc.file, t, doc.plan, doc.period):
+            out.append({**f, "year": _year_of(doc.period),
+                        "stems": " ".join(dict.fromkeys(content_stems(f"{f['locator']} {f['noun']}")))})
+    return out
+
+
+def document_facts(doc: Document, records: Records, passages: list[Any], tables: list[Any] = ()) -> list[dict[str, Any]]:
+    rows = record_facts(records) + prose_facts(doc, passages) + cell_facts(doc, list(tables))
     for r in rows:
         r.setdefault("file", doc.file)
         if r.get("file") is None:

@@ -125,7 +125,7 @@ def _store_document(db: sqlite_utils.Database, doc: Document, recommendations: l
                      "table_id": table_ids[p.table_index] if p.table_index is not None else None})
     db["passages"].insert_all(rows, batch_size=500)
     records = extract_all(doc, errors)
-    db["facts"].insert_all(document_facts(doc, records, structure.passages), batch_size=1000)
+    db["facts"].insert_all(document_facts(doc, records, structure.passages, structure.tables), batch_size=1000)
     for name, items in records.items():
         columns = SCHEMA[name]
         clean_rows = []

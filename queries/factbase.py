@@ -12,6 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge.extract.prose_figures import content_stems
+from knowledge.text import fold
+
 Fact = dict[str, Any]
 
 
@@ -22,6 +25,7 @@ class FactBase:
     by_metric_period: dict[tuple[str, str | None], list[Fact]] = field(default_factory=lambda: defaultdict(list))
     by_stem: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))
     stem_weight: dict[str, float] = field(default_factory=dict)
+    by_label: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))  # table cells by row label
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> FactBase:
@@ -38,6 +42,10 @@ class FactBase:
         if fact.get("subject"):
             self.by_subject_metric[(fact["subject"], fact["metric"])].append(fact)
         self.by_metric_period[(fact["metric"], fact.get("period"))].append(fact)
+        if fact["metric"] == "celda":
+            fact["column_stems"] = frozenset(content_stems(fact.get("noun") or ""))
+            fact["caption_stems"] = frozenset(content_stems(fact.get("locator") or ""))
+            self.by_label[fold(fact.get("lead") or "")].append(fact)
         if fact["metric"] == "cifra":
             fact["stem_set"] = frozenset((fact.get("stems") or "").split())
             fact["noun_stems"] = frozenset()
@@ -60,6 +68,16 @@ class FactBase:
 
     def measured(self, metric: str, period: str | None) -> list[Fact]:
         return list(self.by_metric_period.get((metric, period), []))
+
+    def cells_labelled(self, words: list[str], longest: int = 4) -> dict[str, list[Fact]]:
+        """Table cells whose row label is a run of the question's (folded) words: "europa", "america"."""
+        found: dict[str, list[Fact]] = {}
+        for n in range(1, longest + 1):
+            for i in range(len(words) - n + 1):
+                label = " ".join(words[i:i + n])
+                if label in self.by_label:
+                    found[label] = self.by_label[label]
+        return found
 
     def figures_with(self, stems: set[str]) -> list[Fact]:
         """Prose figures whose sentence holds at least one of ``stems``."""

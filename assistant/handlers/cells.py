@@ -1,0 +1,84 @@
+"""Figures of a table row named in the question: "¿cuántos connacionales fueron asistidos en
+Europa y qué porcentaje eran mujeres?" reads the row "Europa" of the table whose caption and
+columns the question's words name, and the columns it asks (or the first, the total)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from knowledge.extract.prose_figures import content_stems
+from knowledge.stemming import tokens
+
+from ..answer import Answer
+from ..resolve import describe_period
+from . import Context
+
+ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|proporcion)\b|%")
+# The question must name the table's subject with at least this many of its caption's words.
+MIN_CAPTION_WORDS = 2
+
+
+def _names(column: frozenset[str], wanted: set[str]) -> bool:
+    """A column named by a question word, allowing the stemmer's plural forms ("mujeres"/"Mujer")."""
+    return any(c == w or (len(c) >= 3 and len(w) >= 3 and (c.startswith(w) or w.startswith(c)))
+               for c in column for w in wanted)
+
+
+def _table_key(f: dict) -> tuple[str, str]:
+    return f["file"], f.get("locator") or ""
+
+
+def answer_table_cells(ctx: Context) -> Answer | None:
+    q = ctx.q
+    if q.codes or q.aois:
+        return None
+    found = ctx.resolver.facts.cells_labelled(tokens(q.text))
+    if not found:
+        return None
+    report = ctx.resolver.report_for(q)
+    plan = ctx.resolver.plan_for_hint(q)
+    label_stems = {s for label in found for s in content_stems(label)}
+    wanted = {s for s in content_stems(q.raw) if s not in label_stems}
+    tables: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for label, facts in found.items():
+        for f in facts:
+            if (report and f["file"] != report["file"]) or (plan and f.get("plan") != plan):
+                continue
+            if q.years and f.get("year") not in q.years:
+                continue
+            tables[_table_key(f)][label].append(f)
+    scored = []
+    for key, rows in tables.items():
+        caption = next(iter(rows.values()))[0]["caption_stems"]
+        columns = {s for facts in rows.values() for f in facts for s in f["column_stems"]}
+        score = len(wanted & caption) + 0.5 * len(wanted & columns)
+        if len(wanted & caption) >= MIN_CAPTION_WORDS:
+            scored.append((score, len(rows), key))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+        return None  # two tables fit as well: the passage search quotes both
+    rows = tables[scored[0][2]]
+    wants_percent = bool(ASKS_PERCENT.search(q.text))
+    pieces, table_rows, cited = [], [], []
+    for facts in rows.values():
+        named = [f for f in facts if _names(f["column_stems"], wanted)]
+        chosen = [facts[0]]  # the first figure of the row: its total
+        for f in named:
+            if (f.get("unit") == "%") == wants_percent or not wants_percent:
+                chosen.append(f)
+        chosen = list({id(f): f for f in chosen}.values())
+        first = facts[0]
+        pieces.append(f"{first['lead']} — " + "; ".join(f"{f['noun']}: {f['raw']}" for f in chosen))
+        table_rows += [[first["lead"], f["noun"], f["raw"]] for f in chosen]
+        cited.append({**first, "text": first["sentence"]})
+    first = cited[0]
+    where = f"{first['locator']}, {ctx.resolver.titles.get(first['file'], first['file'])}"
+    if first.get("period"):
+        where += f" ({describe_period(first['period'])})"
+    text = f"Según la {where}: " + ". ".join(pieces) + "."
+    answer = Answer(text, intent="tabla", entities=ctx.entities(period=first.get("period"), plan=first.get("plan")),
+                    columns=["Fila", "Columna", "Valor"], rows=table_rows)
+    return answer.cite(*cited)
