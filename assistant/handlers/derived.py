@@ -56,7 +56,7 @@ def answer_threshold(ctx: Context) -> Answer | None:
         return None  # two thresholds in one question: the ranking handlers split it
     prefix, kind = _scope(ctx)
     plan = ctx.resolver.plan_for_hint(ctx.q)
-    metrics = (slots.metric,) if slots.metric else DEFAULT_AVANCE
+    metrics = (slots.metric,) if slots.metric not in (None, "avance") else DEFAULT_AVANCE
     for metric in metrics:
         for period in _periods(ctx, metric):
             facts = [f for f in ctx.resolver.facts.measured(metric, period)
@@ -166,3 +166,64 @@ def answer_unchanged(ctx: Context) -> Answer | None:
             f"{years[0]} y {years[1]} ({same[0][0]}): {listing}.")
     return Answer(text, intent="variacion", entities=ctx.entities(metric=metric),
                   columns=["Código", "Indicador", str(years[0]), str(years[1])], rows=rows).cite(*cited)
+
+
+LEVEL_RE = re.compile(r"\b(?:nivel|avance|desempeno|cumplimiento)\s+(alto|medio|bajo)\b|\b(alto|medio|bajo)\s+nivel\b")
+
+
+def answer_level_share(ctx: Context) -> Answer | None:
+    """"¿Qué porcentaje de las AEI del OEI.07 alcanzó nivel alto en 2024?": the report's count per
+    level over its count of actions, per objective named (or all objectives added up)."""
+    slots = read_slots(ctx.q)
+    level = LEVEL_RE.search(ctx.q.text)
+    if slots.operation != "share" or not level or "recomend" in ctx.q.text:
+        return None
+    name = level.group(1) or level.group(2)
+    parents = [c for c in ctx.q.codes if re.fullmatch(r"OEI\.\d\d", c)]
+    fb = ctx.resolver.facts
+    for period in _periods(ctx, f"aei_{name}"):
+        part = [f for f in fb.measured(f"aei_{name}", period) if not parents or f["subject"] in parents]
+        whole = [f for f in fb.measured("aei_total", period) if not parents or f["subject"] in parents]
+        if not part or not whole or any(f.get("value") is None for f in part + whole):
+            continue
+        s = share(int(sum(f["value"] for f in part)), int(sum(f["value"] for f in whole)))
+        scope = ", ".join(parents) if parents else "todos los objetivos (suma de la tabla)"
+        text = (f"En el informe del {describe_period(period)} ({part[0].get('plan')}), {s.arithmetic} de las acciones "
+                f"estratégicas de {scope} tuvieron nivel {name}.")
+        rows = [[f["subject"], number(f["value"]), number(w["value"])] for f in part for w in whole
+                if w["subject"] == f["subject"]]
+        return Answer(text, intent="porcentaje", entities=ctx.entities(period=period, level=name),
+                      columns=["Objetivo", f"AEI con nivel {name}", "AEI evaluadas"], rows=rows).cite(*part, *whole)
+    return None
+
+
+MOST_CHILDREN_RE = re.compile(r"\b(?:que|cual)\s+(?:objetivo|oei|oes)\w*\b.{0,40}\b(mas|menos)\s+(?:acciones|aei|aes)\b|"
+                              r"\b(?:que|cual)\s+(?:objetivo|oei|oes)\w*\b.{0,40}\b(mayor|menor)\s+(?:numero|cantidad)\s+de\s+"
+                              r"(?:acciones|aei|aes)\b")
+
+
+def answer_most_children(ctx: Context) -> Answer | None:
+    """"¿Qué objetivo agrupa más acciones estratégicas?": actions counted per objective, per plan."""
+    m = MOST_CHILDREN_RE.search(ctx.q.text)
+    if not m:
+        return None
+    most = (m.group(1) or m.group(2)) in ("mas", "mayor")
+    plan = ctx.resolver.plan_for_hint(ctx.q)
+    counts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for e in ctx.resolver.entities:
+        if e["kind"] in ("AEI", "AES") and e.get("parent") and (plan is None or e["plan"] == plan):
+            counts[(e["plan"], e["parent"])].append(e)
+    if not counts:
+        return None
+    parts, rows, cited = [], [], []
+    for p in sorted({k[0] for k in counts}):
+        mine = {k: v for k, v in counts.items() if k[0] == p}
+        edge = (max if most else min)(len(v) for v in mine.values())
+        winners = sorted(k[1] for k, v in mine.items() if len(v) == edge)
+        parts.append(f"en el {p}, {', '.join(winners)} con {edge} acciones estratégicas")
+        rows += [[p, k[1], len(v)] for k, v in sorted(mine.items())]
+        cited += [mine[(p, w)][0] for w in winners]
+    word = "más" if most else "menos"
+    text = f"Objetivo con {word} acciones estratégicas: " + "; ".join(parts) + " (conteo de las acciones de cada objetivo)."
+    return Answer(text, intent="ranking", entities=ctx.entities(plan=plan), columns=["Plan", "Objetivo", "Acciones"],
+                  rows=rows).cite(*cited)

@@ -204,7 +204,9 @@ def answer_recommendations(ctx: Context) -> Answer | None:
 
 REC_WORDS = frozenset("recomendacion recomendaciones quien quienes tiene tienen plazo estado esta encarga "
                       "responsable responsables matriz informe seguimiento vuelve recomendar nueva nuevas unidad "
-                      "cargo hacer entre cumplimiento comentario reporte".split())
+                      "cargo hacer entre cumplimiento comentario reporte situacion estaba estado paso "
+                      "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+                      "diciembre".split())  # the words of a status and a date say when, not which
 
 
 def _named_recommendation(ctx: Context) -> Answer | None:
