@@ -23,8 +23,9 @@ THRESHOLD_RULES: list[tuple[str, str]] = [
           rf"superaron el|supera el|superan el)\s*{_NUM}"),
 ]
 _THRESHOLDS = [(op, re.compile(rx)) for op, rx in THRESHOLD_RULES]
-SHARE_RE = re.compile(r"\b(?:que|cual es el|en que) (?:porcentaje|proporcion|fraccion|parte)\b|\bque %|"
-                      r"\bcuanto por ciento\b|\bporcentaje de (?:las|los) (?:recomendaciones|acciones|aei|objetivos)")
+SHARE_RE = re.compile(r"(?<!a partir de )(?<!desde )\b(?:que|cual es el|en que) (?:porcentaje|proporcion|fraccion|parte)\b"
+                      r"(?! de avance)(?! se considera)|\bque %|\bcuanto por ciento\b|"
+                      r"\bporcentaje de (?:las|los) (?:recomendaciones|acciones|aei|objetivos)")
 UNCHANGED_RE = re.compile(r"\bno (?:vario|variaron|cambio|cambiaron|se movio|se movieron)\b|\bse mantuv\w+ (?:igual|sin)|"
                           r"\bsin (?:variacion|cambios?)\b|\bmismo valor\b")
 COUNT_RE = re.compile(r"\b(?:cuant[oa]s|numero de|cantidad de)\b")
