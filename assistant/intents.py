@@ -67,8 +67,9 @@ def classify(q: Question) -> list[str]:
 def is_follow_up(q: Question) -> bool:
     """"¿y el OEI.03?", "¿y en 2019?", "¿y cuáles están culminadas?": short questions opening with
     "y" (or "e", "tambien") that lean on the previous turn."""
-    if re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text) and len(q.text.split()) <= 12:
-        return True
+    if re.match(r"^(y|e|tambien|ademas|y que|y en|y para|y de|y del|y la|y el)\b", q.text) and (
+            len(q.text.split()) <= 12 or (not q.codes and len(q.text.split()) <= 24)):
+        return True  # a longer "¿y …?" that names nothing of its own still leans on the last turn
     # a short question with no intent of its own ("¿por qué la AEI.07.03?", "¿y 2019?") leans on the last turn
     if len(q.text.split()) <= 6 and not classify(q):
         return True

@@ -68,7 +68,8 @@ def resolver_for(store: Store) -> Resolver:
 
 # Words of a follow-up that point back or ask for a facet, not a new topic.
 FOLLOW_UP_WORDS = frozenset("directas directos subsidiarias subsidiarios mismo misma dicho dicha ese esa esos esas "
-                            "este esta respecto".split())
+                            "este esta respecto puntos porcentuales porcentual supone representa fija fijo establece "
+                            "establecio diferencia variacion cambio sobre frente comparado".split())
 
 
 def merge_follow_up(q: Question, previous: dict[str, Any]) -> Question:

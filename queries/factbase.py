@@ -25,6 +25,7 @@ class FactBase:
     by_metric_period: dict[tuple[str, str | None], list[Fact]] = field(default_factory=lambda: defaultdict(list))
     by_stem: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))
     stem_weight: dict[str, float] = field(default_factory=dict)
+    by_indicator_metric: dict[tuple[str, str], list[Fact]] = field(default_factory=lambda: defaultdict(list))
     by_label: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))  # table cells by row label
 
     @classmethod
@@ -42,6 +43,8 @@ class FactBase:
         if fact.get("subject"):
             self.by_subject_metric[(fact["subject"], fact["metric"])].append(fact)
         self.by_metric_period[(fact["metric"], fact.get("period"))].append(fact)
+        if fact.get("indicator_code"):
+            self.by_indicator_metric[(fact["indicator_code"], fact["metric"])].append(fact)
         if fact["metric"] == "celda":
             fact["column_stems"] = frozenset(content_stems(fact.get("noun") or ""))
             fact["caption_stems"] = frozenset(content_stems(fact.get("locator") or ""))
@@ -63,7 +66,9 @@ class FactBase:
         return [f for (m, _), facts in self.by_metric_period.items() if m == metric for f in facts]
 
     def of(self, subject: str, metric: str, period: str | None = None, plan: str | None = None) -> list[Fact]:
-        return [f for f in self.by_subject_metric.get((subject, metric), [])
+        """Facts of an objective or action (by its code), or of an indicator (by its code, IAEI…)."""
+        index = self.by_indicator_metric if subject[:1] == "I" else self.by_subject_metric
+        return [f for f in index.get((subject, metric), [])
                 if (period is None or f.get("period") == period) and (plan is None or f.get("plan") == plan)]
 
     def measured(self, metric: str, period: str | None) -> list[Fact]:

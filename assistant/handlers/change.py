@@ -31,6 +31,8 @@ def _moments(ctx: Context) -> list[tuple[str, str | int]]:
     """Two (kind, key) moments: ("period", "2024-S1") or ("year", 2019)."""
     q = ctx.q
     years = sorted(set(q.years))
+    if re.search(r"\blinea (de )?base\b", q.text) and len(years) == 1:
+        return [("baseline", 0), ("target", years[0])]  # "¿cuántos puntos supone la meta 2030 sobre la línea de base?"
     if len(years) < 2 and q.span and not any(f"{q.span[0]}-{q.span[1]}" in p for p in ctx.resolver.plans):
         years = list(q.span)  # "2019-2020" is two years; "PESEM 2015-2021" is a plan, not a span of values
     reports = {d["period"] for d in ctx.resolver.report_docs}
@@ -46,11 +48,16 @@ def _moments(ctx: Context) -> list[tuple[str, str | int]]:
 
 
 def _value(ctx: Context, subject: str | None, name: str | None, moment: tuple[str, str | int],
-           metrics: tuple[str, ...]) -> dict | None:
+           metrics: tuple[str, ...], like: dict | None = None) -> dict | None:
+    """The value at one moment; ``like``: the other moment's fact, whose plan (and, for a plan's
+    baseline and target, indicator) this one must share."""
     fb = ctx.resolver.facts
     kind, key = moment
     for metric in metrics:
-        if kind == "period":
+        if kind in ("baseline", "target"):
+            which = "linea_base" if kind == "baseline" else "meta"
+            facts = [f for f in (fb.of(subject, which) if subject else []) if kind == "baseline" or f.get("year") == key]
+        elif kind == "period":
             facts = fb.of(subject, metric, period=str(key)) if subject else []
         else:
             facts = [f for f in (fb.of(subject, metric) if subject else fb.by_metric_period_all(metric))
@@ -58,6 +65,12 @@ def _value(ctx: Context, subject: str | None, name: str | None, moment: tuple[st
         if name:
             facts = [f for f in facts if f.get("indicator_name") == name]
         facts = [f for f in facts if f.get("value") is not None]
+        plan = ctx.resolver.plan_for_hint(ctx.q)
+        if plan:
+            facts = [f for f in facts if f.get("plan") == plan]
+        if like is not None:
+            facts = [f for f in facts if f.get("plan") == like.get("plan") and (
+                kind not in ("baseline", "target") or f.get("indicator_code") == like.get("indicator_code"))]
         if facts:
             return facts[0]
     return None
@@ -77,6 +90,17 @@ def _named_indicator(ctx: Context, metric: str, subject: str | None) -> str | No
     return scored[0][1]
 
 
+def _label(fact: dict, moment: tuple[str, str | int]) -> str:
+    kind, key = moment
+    if kind == "baseline":
+        return f"línea de base ({fact.get('year') or 'sin año'})"
+    if kind == "target":
+        return f"meta {key}"
+    if kind == "period":
+        return f"{METRIC_LABELS.get(fact['metric'], fact['metric'])} en el {describe_period(str(key))}"
+    return f"{METRIC_LABELS.get(fact['metric'], fact['metric'])} en {key}"
+
+
 def answer_change(ctx: Context) -> Answer | None:
     q = ctx.q
     if len(q.codes) > 1 or RANK_RE.search(q.text):
@@ -84,17 +108,18 @@ def answer_change(ctx: Context) -> Answer | None:
     moments = _moments(ctx)
     if not moments:
         return None
-    if not (POINTS_RE.search(q.text) or (moments[0][0] == "period" and VERB_RE.search(q.text))):
+    if not (POINTS_RE.search(q.text) or (moments[0][0] != "year" and VERB_RE.search(q.text))):
         return None
     slots = read_slots(q)
-    by_period = moments[0][0] == "period"
+    by_period = moments[0][0] != "year"
     generic = slots.metric in (None, "avance")  # "el avance" of an action: whatever avance each report states
     metrics = (AVANCE_FAMILY if by_period else YEAR_VALUE_FAMILY) if generic else (slots.metric,)
     subject = q.codes[0] if q.codes else None
     name = _named_indicator(ctx, metrics[0], subject)
     if subject is None and name is None:
         return None
-    start, end = (_value(ctx, subject, name, m, metrics) for m in moments)
+    start = _value(ctx, subject, name, moments[0], metrics)
+    end = _value(ctx, subject, name, moments[1], metrics, like=start) if start else None
     if start is None or end is None:
         return None
     percent = start["metric"] in PERCENT_METRICS and end["metric"] in PERCENT_METRICS
@@ -102,14 +127,12 @@ def answer_change(ctx: Context) -> Answer | None:
     what = subject or f"«{name}»"
     if subject and name is None and start.get("indicator_name"):
         what += f" (indicador: {start['indicator_name']})"
-    labels = [f"{METRIC_LABELS.get(f['metric'], f['metric'])} {'en el ' + describe_period(str(m[1])) if m[0] == 'period' else 'en ' + str(m[1])}"
-              for f, m in ((start, moments[0]), (end, moments[1]))]
+    labels = [_label(f, m) for f, m in ((start, moments[0]), (end, moments[1]))]
     plan = start.get("plan")
     text = (f"{what} ({plan}): {result.arithmetic}. Es decir, {labels[0]} = {number(start['value'])} y "
             f"{labels[1]} = {number(end['value'])}; diferencia = {number(end['value'])} − {number(start['value'])} "
             f"= {number(result.points)}.")
-    rows = [[str(m[1]), METRIC_LABELS.get(f["metric"], f["metric"]), number(f["value"])]
-            for f, m in ((start, moments[0]), (end, moments[1]))]
+    rows = [[_label(f, m), f.get("indicator_name") or "", number(f["value"])] for f, m in ((start, moments[0]), (end, moments[1]))]
     answer = Answer(text, intent="variacion", entities=ctx.entities(plan=plan, code=subject),
-                    columns=["Momento", "Medida", "Valor"], rows=rows)
+                    columns=["Momento", "Indicador", "Valor"], rows=rows)
     return answer.cite(start, end)

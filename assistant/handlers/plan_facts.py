@@ -37,6 +37,9 @@ def target_plan(ctx: Context, codes: list[str]) -> tuple[str | None, list[str]]:
     r = ctx.resolver
     hinted = r.plan_for_hint(ctx.q)
     plans = r.plans_with_code(codes[0]) if codes else []
+    report = r.report_for(ctx.q)
+    if not hinted and report and report["plan"] in plans:
+        hinted = report["plan"]  # "en el informe semestral 2024": the plan that report evaluates
     if hinted:
         return hinted, [p for p in plans if p != hinted]
     if plans:
