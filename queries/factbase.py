@@ -27,6 +27,7 @@ class FactBase:
     stem_weight: dict[str, float] = field(default_factory=dict)
     by_indicator_metric: dict[tuple[str, str], list[Fact]] = field(default_factory=lambda: defaultdict(list))
     by_label: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))  # table cells by row label
+    by_dimension: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))  # …and by what rows are
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> FactBase:
@@ -49,6 +50,8 @@ class FactBase:
             fact["column_stems"] = frozenset(content_stems(fact.get("noun") or ""))
             fact["caption_stems"] = frozenset(content_stems(fact.get("locator") or ""))
             self.by_label[fold(fact.get("lead") or "")].append(fact)
+            for s in content_stems(fact.get("indicator_name") or "")[:1]:
+                self.by_dimension[s].append(fact)
         if fact["metric"] == "cifra":
             fact["stem_set"] = frozenset((fact.get("stems") or "").split())
             fact["noun_stems"] = frozenset()

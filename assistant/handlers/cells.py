@@ -82,3 +82,46 @@ def answer_table_cells(ctx: Context) -> Answer | None:
     answer = Answer(text, intent="tabla", entities=ctx.entities(period=first.get("period"), plan=first.get("plan")),
                     columns=["Fila", "Columna", "Valor"], rows=table_rows)
     return answer.cite(*cited)
+
+
+MODELLED = {"objet", "accion", "acción", "indic", "oei", "aei", "oes", "aes", "activ"}
+RANK_RE = re.compile(r"\b(?:que|cual|cuales)\s+(\w+)\b.{0,60}?\b(mayor|mas|menor|menos)\b")
+
+
+def answer_table_rank(ctx: Context) -> Answer | None:
+    """"¿Qué región concentró la mayor cantidad de beneficiarios?": the rows of the table whose rows are
+    regions, ranked on the column the question names (or the table's first, its total)."""
+    q = ctx.q
+    m = RANK_RE.search(q.text)
+    if not m or q.codes:
+        return None
+    dimension = next(iter(content_stems(m.group(1))), None)
+    if dimension in MODELLED:
+        return None  # objectives, actions and indicators are ranked on their own facts
+    facts = ctx.resolver.facts.by_dimension.get(dimension or "", [])
+    report = ctx.resolver.report_for(q)
+    facts = [f for f in facts if (not report or f["file"] == report["file"]) and (not q.years or f.get("year") in q.years)]
+    if not facts:
+        return None
+    wanted = {s for s in content_stems(q.raw) if s != dimension}
+    tables: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for f in facts:
+        tables[_table_key(f)].append(f)
+    scored = sorted(((len(wanted & fs[0]["caption_stems"]) + 0.5 * len({s for f in fs for s in f["column_stems"]} & wanted),
+                      key) for key, fs in tables.items()), reverse=True)
+    if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    cells = tables[scored[0][1]]
+    columns = list(dict.fromkeys(f["noun"] for f in cells))
+    named = [c for c in columns if _names(frozenset(content_stems(c)), wanted) and "(%)" not in c]
+    column = named[0] if named else columns[0]
+    ranked = sorted((f for f in cells if f["noun"] == column), key=lambda f: -f["value"])
+    if m.group(2) in ("menor", "menos"):
+        ranked.reverse()
+    top = ranked[0]
+    text = (f"{top['lead']}, con {top['raw']} ({column}), según la {top['locator']} "
+            f"({ctx.resolver.titles.get(top['file'], top['file'])}). Orden completo: "
+            + ", ".join(f"{f['lead']} {f['raw']}" for f in ranked) + ".")
+    answer = Answer(text, intent="ranking", entities=ctx.entities(period=top.get("period")),
+                    columns=[top.get("indicator_name") or "Fila", column], rows=[[f["lead"], f["raw"]] for f in ranked])
+    return answer.cite({**top, "text": top["sentence"]})

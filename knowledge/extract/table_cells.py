@@ -1,5 +1,6 @@
 """Cells of the tables no other extractor models: each figure with its row label and column name.
 
+The table's first header ("Región") is kept as the dimension its rows run over.
 "Tabla 13 … por sexo" gives, for the row "Europa", the cells "Total: 3165", "Mujer: 1793",
 "Mujer (%): 57%". Headers of two rows are joined; a "(%)" column is the percentage of the column
 before it. Rows keyed by a code (OEI, AEI, AOI) are left to the structured extractors.
@@ -60,5 +61,6 @@ def table_cells(file: str, table: Any, plan: str | None, period: str | None) -> 
             out.append({"plan": plan, "period": period, "file": file, "line_start": start, "line_end": end,
                         "locator": table.caption or table.section or "tabla", "metric": "celda", "lead": label,
                         "noun": name, "raw": cell, "value": value, "unit": "%" if "%" in cell or "(%)" in name else "",
-                        "sentence": text[:600], "role": "valor"})
+                        "sentence": text[:600], "role": "valor",
+                        "indicator_name": (table.header[0] or "").strip() if table.header else ""})
     return out
