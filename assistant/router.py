@@ -18,7 +18,7 @@ from .fallback import FILLER, QUANTITY_RE, passage_answer
 from .handlers import Context, cells, change, derived, figures, measures, methodology, named, plan_facts, prose, reports
 from .intents import classify, is_follow_up
 from .resolve import QUESTION_WORDS, Resolver, describe_period
-from .understand import Question, parse
+from .understand import SPAN_RE, Question, parse
 
 Handler = Callable[[Context], Answer | None]
 
@@ -217,21 +217,9 @@ def strip_period_words(question: str) -> str:
                   question, flags=re.I)
 
 
-def answer_question(store: Store, question: str, state: dict | None,
-                    updates_db: Path | None = None) -> tuple[dict[str, Any], dict]:
-    resolver = resolver_for(store)
-    q = parse(question, resolver.vocabulary)
-    intents = classify(q)
-    if state and is_follow_up(q) and not new_topic(intents, state):
-        q = merge_follow_up(q, state)
-        own = classify(parse(question, resolver.vocabulary))
-        previous_intents = list(state.get("intents") or [])
-        if previous_intents[:1] == ["recommendation"] and not parse(question, resolver.vocabulary).codes:
-            # "¿qué plazo tiene y quién es responsable?" after a recommendation is still about it
-            q = dataclasses.replace(q, text=f"{state['question'].text} || {q.text}")
-            own = ["recommendation"]
-        intents = list(dict.fromkeys(own + previous_intents))
-    ctx = Context(store, resolver, q, intents, state, updates_db)
+def answer_in_context(ctx: Context, question: str) -> Answer:
+    """The handlers, in order, for one understood question."""
+    store, resolver, q, intents = ctx.store, ctx.resolver, ctx.q, ctx.intents
     answer = unknown_codes(ctx) or unreported_period(ctx)
     for handler in DERIVED if answer is None else []:
         answer = handler(ctx)  # an operation the question asks for (threshold, share, unchanged) comes first
@@ -276,6 +264,51 @@ def answer_question(store: Store, question: str, state: dict | None,
         if report and not plan and not answer.found:
             answer = passage_answer(store, strip_period_words(question), files)
         answer.entities = ctx.entities()
+    return answer
+
+
+def named_plans(resolver: Resolver, q: Question) -> list[str]:
+    """Plans the question names by their span ("el PEI 2020-2027 … el PEI 2025-2030")."""
+    out = []
+    for a, b in SPAN_RE.findall(q.text):
+        out += [p for p in resolver.plans if f"{a}-{b}" in p and p not in out]
+    return out
+
+
+def per_plan(ctx: Context, question: str, plans: list[str]) -> Answer | None:
+    """A question about two plans at once is answered for each, one after the other."""
+    parts = []
+    for plan in plans:
+        q = dataclasses.replace(ctx.q, plan_name=plan, span=None, plan_hint=None)
+        parts.append(answer_in_context(dataclasses.replace(ctx, q=q), question))
+    if not all(p.found for p in parts):
+        return None
+    first = parts[0]
+    first.text = " ".join(p.text for p in parts)
+    for p in parts[1:]:
+        first.cited.extend(p.cited)
+        if first.rows and p.rows and first.columns == p.columns:
+            first.rows = first.rows + p.rows
+    return first
+
+
+def answer_question(store: Store, question: str, state: dict | None,
+                    updates_db: Path | None = None) -> tuple[dict[str, Any], dict]:
+    resolver = resolver_for(store)
+    q = parse(question, resolver.vocabulary)
+    intents = classify(q)
+    if state and is_follow_up(q) and not new_topic(intents, state):
+        q = merge_follow_up(q, state)
+        own = classify(parse(question, resolver.vocabulary))
+        previous_intents = list(state.get("intents") or [])
+        if previous_intents[:1] == ["recommendation"] and not parse(question, resolver.vocabulary).codes:
+            # "¿qué plazo tiene y quién es responsable?" after a recommendation is still about it
+            q = dataclasses.replace(q, text=f"{state['question'].text} || {q.text}")
+            own = ["recommendation"]
+        intents = list(dict.fromkeys(own + previous_intents))
+    ctx = Context(store, resolver, q, intents, state, updates_db)
+    plans = named_plans(resolver, q) if not q.codes else []
+    answer = (per_plan(ctx, question, plans) if len(plans) > 1 else None) or answer_in_context(ctx, question)
     if answer.intent == "brief" or "brief" in intents:
         answer = brief_answer(ctx, answer)
     result = answer.to_dict(store, resolver)
