@@ -14,6 +14,7 @@ import math
 import re
 from functools import lru_cache
 
+from knowledge.extract.prose_figures import counted_stem, states_count_of
 from knowledge.stemming import STOPWORDS, stem, stem_set, tokens
 from knowledge.store import Store, locator
 from knowledge.text import fold
@@ -97,6 +98,9 @@ def answers_constraints(store: Store, question: str, passage: dict) -> bool:
         numbers = [n for n in re.findall(r"\d+(?:[.,]\d+)?", passage["text"]) if n not in folded]
         if not numbers:
             return False
+        counted = counted_stem(question)
+        if counted and passage.get("kind") != "row" and not states_count_of(passage["text"], counted):
+            return False  # "¿cuántos pasaportes…?" needs a figure of pasaportes, not any number
     # one shared word is a coincidence, not an answer ("gracias", "¿quién ganó el mundial?")
     wanted = {s for s in question_stems(question) if not YEAR_RE.fullmatch(s)}
     have = stem_set(f"{passage.get('section') or ''} {passage.get('caption') or ''} {passage['text']}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.extract.prose_figures import counted_stem, states_count_of
 from knowledge.stemming import STOPWORDS, stem, tokens
 
 from ..answer import Answer
@@ -117,6 +118,9 @@ def answer_prose_figures(ctx: Context) -> Answer | None:
         scored = [x for x in scored if x[1] not in used] or scored  # each part its own sentence when possible
         if scored:
             _, sentence, hit = max(scored, key=lambda x: x[0])
+            counted = counted_stem(part)
+            if counted and not states_count_of(sentence, counted):
+                continue  # the sentence does not count what the part asks ("¿cuántos peruanos…?")
             found_parts.append((part, sentence, hit))
             cited.append(hit)
     if not found_parts or len(found_parts) < max(1, len(parts) - 1):

@@ -157,3 +157,28 @@ def _line_of(lines: list[str], start: int, end: int, sentence: str) -> int:
         if 0 < n <= len(lines) and probe[:20] in lines[n - 1]:
             return n
     return start
+
+
+COUNTED_IN_QUESTION = re.compile(r"\bcu[aá]nt[oa]s\s+(?:de\s+(?:las|los)\s+)?([a-záéíóúñ]{4,})", re.I)
+VERB_FORM = re.compile(r"(?:aron|ieron|eron|aban|ian|ían|aba|ado|ada|ados|adas|ido|ida|idos|idas|ó)$", re.I)
+LIGHT_VERBS = frozenset({"hiz", "hic", "hac", "ten", "tien", "tuv", "tuvier", "hab", "dio", "dier", "fuer", "estab", "esta",
+                         "fueron", "fue", "hub"})
+
+
+def counted_stem(question: str) -> str | None:
+    """What a "¿cuántos …?" counts ("¿cuántos peruanos …?" → "peru"), or None."""
+    m = COUNTED_IN_QUESTION.search(question)
+    if not m or VERB_FORM.search(m.group(1)):
+        return None  # "¿cuántas quedaron…?" names no noun
+    return next((s for s in content_stems(m.group(1)) if s not in LIGHT_VERBS), None)
+
+
+def states_count_of(text: str, counted: str) -> bool:
+    """Whether a text states a figure of the thing counted (its noun, or the words just before it)."""
+    for sentence in sentences(text):
+        for f in figures_in(sentence):
+            near = content_stems(f"{f.get('lead') or ''} {f.get('noun') or ''}")
+            if any(s == counted or (len(s) >= 4 and len(counted) >= 4 and (s.startswith(counted) or counted.startswith(s)))
+                   for s in near):
+                return True
+    return False
