@@ -43,7 +43,7 @@ RULES: list[tuple[str, str]] = [
     ("list", r"\bque (objetivos?|acciones|accion|aei|oei|aes|oes)\b|\bcuales (aei|oei|aes|oes|objetivos|acciones)\b"),
     ("responsible", r"\b(responsable|a cargo|quien (la |lo |las |los )?ve\b|quien se encarga|encargad|unidad(es)? organica|responde por)"),
     ("count", r"\b(cuantos|cuantas|numero de (oei|aei|objetivos|acciones))\b"),
-    ("avance", r"\b(avance|avanzo|avanze|ejecucion (?:del? )?(?:poi|pei)|valor obtenido|que valor obtuvo|valor (?:de |en |del )?(?:19|20)\d\d|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
+    ("avance", r"\b(avance|avanzo|avanze|ejecucion (?:del? )?(?:poi|pei)|valia|valio|cuanto vale|valor obtenido|que valor obtuvo|valor (?:de |en |del )?(?:19|20)\d\d|desempeno|cumplimiento|logro esperado|cuanto (dio|dieron|"
                r"obtuvo|logro|alcanzo)|nivel de)\b"),
     ("indicator", r"\b(indicador|indicadores|se mide)\b"),
     ("list", r"\b(cuales|lista|listado)\b|\b(objetivos|acciones)( estrategic\w+)?( institucionales| sectoriales| generales| especificos)? "

@@ -298,7 +298,13 @@ def answer_question(store: Store, question: str, state: dict | None,
     q = parse(question, resolver.vocabulary)
     intents = classify(q)
     if state and is_follow_up(q) and not new_topic(intents, state):
+        own_plan = resolver.plan_for_hint(q)
         q = merge_follow_up(q, state)
+        if own_plan and state.get("plan") and own_plan != state["plan"] and not parse(question).codes:
+            # "¿y ese mismo indicador en el PESEM?": another plan's codes mean other things, so the
+            # subject carries over by its words, never by its code
+            q = dataclasses.replace(q, codes=[], plan_name=own_plan,
+                                    text=f"{q.text} {state['question'].text}" if "||" not in q.text else q.text)
         own = classify(parse(question, resolver.vocabulary))
         previous_intents = list(state.get("intents") or [])
         if previous_intents[:1] == ["recommendation"] and not parse(question, resolver.vocabulary).codes:

@@ -184,6 +184,16 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     return answer
 
 
+def _named_first(ctx: Context, rows: list[dict]) -> str | None:
+    """The indicator the question names by its words, when it clearly names one of the subject's."""
+    wanted = ctx.resolver.content_stems(ctx.q)
+    names = {r.get("indicator_name") for r in rows if r.get("indicator_name")}
+    scored = sorted(((ctx.resolver.score_text(wanted, n, ctx.q.raw), n) for n in names), reverse=True)
+    if scored and scored[0][0] >= 0.35 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
+        return scored[0][1]
+    return None
+
+
 def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
     """PESEM-style: values per year for each indicator."""
     q = ctx.q
@@ -213,7 +223,9 @@ def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
     asked_any = [m for m, words in METRIC_WORDS if any(w in text for w in words)]
     order = wanted_metrics(ctx) if asked_any else yearly_order
     chosen = [r for r in rows if r["year"] in target_years]
-    chosen.sort(key=lambda r: (order.index(r["metric"]) if r["metric"] in order else 99, r["id"]))
+    named = _named_first(ctx, chosen)
+    chosen.sort(key=lambda r: (r.get("indicator_name") != named, order.index(r["metric"]) if r["metric"] in order else 99,
+                               r["id"]))
     lead = chosen[0]
     entity = (ctx.resolver.entity(code, plan) or [{}])[0]
     label = METRIC_LABELS.get(lead["metric"], lead["metric"])
