@@ -33,13 +33,17 @@ def answer_table_cells(ctx: Context) -> Answer | None:
     q = ctx.q
     if q.codes or q.aois:
         return None
-    found = ctx.resolver.facts.cells_labelled(tokens(q.text))
+    # the rows the question itself names ("¿y en Europa?"), before those carried from the last turn
+    found = ctx.resolver.facts.cells_labelled(tokens(q.raw)) or ctx.resolver.facts.cells_labelled(tokens(q.text))
     if not found:
         return None
     report = ctx.resolver.report_for(q)
     plan = ctx.resolver.plan_for_hint(q)
     label_stems = {s for label in found for s in content_stems(label)}
-    wanted = {s for s in content_stems(q.raw) if s not in label_stems}
+    said = q.raw
+    if ctx.previous and isinstance(ctx.previous.get("question"), type(q)) and len(q.raw.split()) <= 12:
+        said += " " + ctx.previous["question"].raw  # "¿y en Europa?": the table the last turn was about
+    wanted = {s for s in content_stems(said) if s not in label_stems}
     tables: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for label, facts in found.items():
         for f in facts:
