@@ -52,7 +52,7 @@ HANDLERS: dict[str, list[Handler]] = {
 DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_level_share,
                           derived.answer_most_children, derived.answer_unchanged, change.answer_change,
                           figures.answer_subject_figures, named.answer_named_compare, cells.answer_table_cells,
-                          cells.answer_table_rank]
+                          cells.answer_table_rank, cells.answer_table_codes]
 
 _resolvers: dict[tuple[str, int], Resolver] = {}
 

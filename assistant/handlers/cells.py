@@ -4,6 +4,7 @@ columns the question's words name, and the columns it asks (or the first, the to
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 
@@ -129,3 +130,44 @@ def answer_table_rank(ctx: Context) -> Answer | None:
     answer = Answer(text, intent="ranking", entities=ctx.entities(period=top.get("period")),
                     columns=[top.get("indicator_name") or "Fila", column], rows=[[f["lead"], f["raw"]] for f in ranked])
     return answer.cite({**top, "text": top["sentence"]})
+
+
+LIST_RE = re.compile(r"\b(?:que|cuales|cual)\s+(?:son\s+(?:los|las)\s+)?(objetivos?|oei|oes|acciones|aei|aes)\b")
+GENERIC = {"objet", "objetiv", "estrateg", "estrat", "accion", "institucional", "tabl", "oei", "aei", "oes", "aes", "pei"}
+CODE_CELL = re.compile(r"^(?:OEI|AEI|OES|AES)\.\d\d(?:\.\d\d)?$")
+
+
+def code_tables(ctx: Context) -> list[dict]:
+    """Tables whose rows are objectives or actions by code, read once per index."""
+    cache = ctx.resolver.__dict__.setdefault("_code_tables", None)
+    if cache is not None:
+        return cache
+    out = []
+    for t in ctx.store.rows("select id, file, caption, rows, line_start, line_end from tables where caption is not null"):
+        codes = [r[0].strip() for r in json.loads(t["rows"]) if r and CODE_CELL.match((r[0] or "").strip())]
+        if len(codes) >= 2:
+            out.append({**t, "codes": list(dict.fromkeys(codes)), "caption_stems": set(content_stems(t["caption"])),
+                        "locator": t["caption"]})
+    ctx.resolver.__dict__["_code_tables"] = out
+    return out
+
+
+def answer_table_codes(ctx: Context) -> Answer | None:
+    """"¿Qué OEI se priorizaron para la evaluación semestral?": the codes of the table the words name."""
+    q = ctx.q
+    if q.codes or not LIST_RE.search(q.text):
+        return None
+    report = ctx.resolver.report_for(q)
+    wanted = {s for s in content_stems(q.raw) if s not in GENERIC}
+    scored = sorted(((len(wanted & t["caption_stems"] - GENERIC), t["id"], t) for t in code_tables(ctx)
+                     if not report or t["file"] == report["file"]), key=lambda x: (-x[0], x[1]))
+    enough = 1 if report else 2  # within the one report named, one telling word is enough
+    if not scored or scored[0][0] < enough or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    t = scored[0][2]
+    text = (f"Según la {t['caption']} ({ctx.resolver.titles.get(t['file'], t['file'])}): {len(t['codes'])} — "
+            f"{', '.join(t['codes'])}.")
+    titles = {e["code"]: e.get("title") or "" for e in ctx.resolver.entities}
+    answer = Answer(text, intent="list", entities=ctx.entities(), columns=["Código", "Título"],
+                    rows=[[c, titles.get(c, "")] for c in t["codes"]])
+    return answer.cite({"file": t["file"], "line_start": t["line_start"], "line_end": t["line_end"], "locator": t["caption"]})
