@@ -15,7 +15,21 @@ from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
 from .fallback import FILLER, QUANTITY_RE, passage_answer
-from .handlers import Context, cells, change, derived, figures, measures, methodology, named, plan_facts, prose, reports
+from .handlers import (
+    Context,
+    cells,
+    change,
+    derived,
+    figures,
+    measures,
+    methodology,
+    named,
+    plan_facts,
+    plan_structure,
+    prose,
+    reports,
+    trends,
+)
 from .intents import classify, is_follow_up
 from .resolve import QUESTION_WORDS, Resolver, describe_period
 from .understand import SPAN_RE, Question, parse
@@ -31,22 +45,22 @@ HANDLERS: dict[str, list[Handler]] = {
     "recommendation": [reports.answer_recommendations],
     "critical": [reports.answer_critical],
     "activity": [reports.answer_activity],
-    "compare": [measures.answer_compare, measures.answer_trend, reports.answer_count_statement,
+    "compare": [trends.answer_compare, trends.answer_trend, reports.answer_count_statement,
                 measures.answer_avance],
-    "trend": [measures.answer_trend, measures.answer_compare],
+    "trend": [trends.answer_trend, trends.answer_compare],
     "avance": [measures.answer_avance, reports.answer_ranking, reports.answer_level_count],
     "target": [plan_facts.answer_target],
     "baseline": [plan_facts.answer_baseline],
     "indicator": [plan_facts.answer_indicator],
     "responsible": [plan_facts.answer_responsible],
-    "priority": [plan_facts.answer_priority],
-    "objective": [plan_facts.answer_objective],
+    "priority": [plan_structure.answer_priority],
+    "objective": [plan_structure.answer_objective],
     "summary": [reports.answer_summary],
-    "count": [plan_facts.answer_most_indicators, reports.answer_level_count, plan_facts.answer_structure,
+    "count": [plan_structure.answer_most_indicators, reports.answer_level_count, plan_structure.answer_structure,
               measures.answer_code_year,
               figures.answer_prose_figure, prose.answer_prose_figures, reports.answer_count_statement],
-    "list": [plan_facts.answer_most_indicators, reports.answer_measure_list, reports.answer_ranking,
-             plan_facts.answer_structure],
+    "list": [plan_structure.answer_most_indicators, reports.answer_measure_list, reports.answer_ranking,
+             plan_structure.answer_structure],
 }
 
 DERIVED: list[Handler] = [derived.answer_threshold, derived.answer_share, derived.answer_level_share,
@@ -245,9 +259,9 @@ def answer_in_context(ctx: Context, question: str) -> Answer:
         elif all(c.startswith("I") for c in q.codes):
             answer = plan_facts.answer_indicator(ctx)
         elif len(q.text.split()) <= 5:
-            answer = plan_facts.answer_objective(ctx)
+            answer = plan_structure.answer_objective(ctx)
     if answer is None and "brief" in intents:
-        answer = (HANDLERS["avance"][0](ctx) if q.codes else None) or plan_facts.answer_objective(ctx) \
+        answer = (HANDLERS["avance"][0](ctx) if q.codes else None) or plan_structure.answer_objective(ctx) \
             or reports.answer_summary(ctx) if (q.codes or ctx.resolver.report_for(q)) else None
         if answer is None and re.search(r"recomendac", q.text):
             answer = reports.answer_recommendations(ctx)
