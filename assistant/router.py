@@ -281,6 +281,23 @@ def answer_in_context(ctx: Context, question: str) -> Answer:
     return answer
 
 
+CODE_RE = re.compile(r"[AO]E[IS]\.\d\d(?:\.\d\d)?")
+ORDINALS = {"primer": 0, "primera": 0, "primero": 0, "segunda": 1, "segundo": 1, "tercera": 2, "tercero": 2,
+            "cuarta": 3, "cuarto": 3, "quinta": 4, "quinto": 4, "ultima": -1, "ultimo": -1}
+
+
+def ordinal_pick(q: Question, state: dict | None) -> str | None:
+    """"¿quién es responsable de la segunda?": an ordinal with no noun of its own picks from the list
+    the last answer gave."""
+    listed = (state or {}).get("listed") or []
+    m = re.search(r"\b(?:de |a |en )?(?:la|el)\s+(" + "|".join(ORDINALS) + r")\b(?!\s+(?:semestre|informe|vez|lugar|ano))",
+                  q.text)
+    if not listed or not m or q.codes:
+        return None
+    i = ORDINALS[m.group(1)]
+    return listed[i] if -len(listed) <= i < len(listed) else None
+
+
 def named_plans(resolver: Resolver, q: Question) -> list[str]:
     """Plans the question names by their span ("el PEI 2020-2027 … el PEI 2025-2030")."""
     out = []
@@ -311,9 +328,12 @@ def answer_question(store: Store, question: str, state: dict | None,
     resolver = resolver_for(store)
     q = parse(question, resolver.vocabulary)
     intents = classify(q)
-    if state and is_follow_up(q) and not new_topic(intents, state):
+    picked = ordinal_pick(q, state)
+    if state and (is_follow_up(q) or picked) and not new_topic(intents, state):
         own_plan = resolver.plan_for_hint(q)
         q = merge_follow_up(q, state)
+        if picked:
+            q = dataclasses.replace(q, codes=[picked])  # "¿y la segunda?": the second item the last answer listed
         if own_plan and state.get("plan") and own_plan != state["plan"] and not parse(question).codes:
             # "¿y ese mismo indicador en el PESEM?": another plan's codes mean other things, so the
             # subject carries over by its words, never by its code
@@ -335,6 +355,8 @@ def answer_question(store: Store, question: str, state: dict | None,
     if result["brief_url"] is None:
         result["brief_url"] = brief_url_for(result["intent"], result["entities"], question, result["found"])
     resolved = [c for c in [result["entities"].get("code")] if c] or q.codes
-    new_state = {"question": q, "codes": resolved, "plan": result["entities"].get("plan"),
+    listed = [row[0] for row in (result.get("table") or {}).get("rows") or []
+              if row and isinstance(row[0], str) and CODE_RE.fullmatch(row[0])]
+    new_state = {"question": q, "codes": resolved, "plan": result["entities"].get("plan"), "listed": listed,
                  "intents": [result["intent"]] + [i for i in intents if i != result["intent"]]}
     return result, new_state

@@ -99,3 +99,17 @@ def test_a_new_topic_inherits_nothing(client):
     body = ask(client, "¿qué recomendaciones siguen en proceso y quién las tiene?", first["conversation_id"])
     assert body["found"], body["answer"]
     assert "2027" not in body["answer"]
+
+
+def test_an_ordinal_picks_from_the_last_list(client):
+    first = ask(client, "¿Qué acciones estratégicas tiene el OEI.04 del PEI 2025-2030?")
+    body = ask(client, "¿quién es responsable de la segunda?", first["conversation_id"])
+    assert body["found"] and "AEI.04.02" in body["answer"]
+
+
+def test_a_follow_up_in_another_plan_carries_the_name_not_the_code(client):
+    first = ask(client, "¿Cuál es la línea de base del porcentaje de oficinas consulares en condiciones adecuadas "
+                        "en el PEI 2025-2030?")
+    body = ask(client, "¿Y cuánto valía ese mismo indicador en 2020 según el reporte de seguimiento del PESEM?",
+               first["conversation_id"])
+    assert body["found"] and "PESEM" in body["answer"] and "9.48" in body["answer"]
