@@ -169,13 +169,17 @@ def rewrite(lines: list[str], *edits: Callable[[list[str]], list[str]]) -> list[
 
 def scanned(out: Path, pages: int = 2) -> Path:
     """A PDF of page images only (what a scanner gives): no text layer at all."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
+    image = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(image)
+    for k in range(40):  # grey bars where a scanner would have captured lines of text
+        draw.rectangle((60, 60 + 19 * k, 300 + 40 * (k % 7), 70 + 19 * k), fill=60)
     canvas = Canvas(str(out), pagesize=A4)
     for _ in range(pages):
-        for k in range(40):
-            canvas.setFillGray(0.2 + 0.5 * (k % 3) / 3)
-            canvas.rect(MARGIN, A4[1] - MARGIN - 14 * k, 300 + 150 * ((k * 7) % 3) / 3, 8, stroke=0, fill=1)
+        canvas.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
         canvas.showPage()
     canvas.save()
     return out

@@ -46,7 +46,7 @@ def page_blocks(page: Page) -> list[Block]:
     for ch in page.chars:
         cx = (ch.x0 + ch.x1) / 2
         cy = ch.y + ch.size * 0.3
-        for grid, table in tables:
+        for grid, _table in tables:
             if grid.place(ch, cx, cy):
                 break
         else:
