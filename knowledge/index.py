@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .document import Document, UnreadableDocument, iter_corpus
+from .document import Document, UnreadableDocument
 from .extract import extract_all
 from .extract.linking import link_recommendations
 from .facts import FACT_COLUMNS, FACT_INDEXES, document_facts
@@ -22,6 +22,7 @@ from .records import SCHEMA
 from .sources import read_source
 from .stemming import stems_text
 from .structure import analyse
+from .uploads import index_files
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,7 +40,7 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -
     report = IngestReport()
     if not corpus.is_dir():
         raise FileNotFoundError(f"No existe la carpeta del corpus: {corpus}")
-    paths = iter_corpus(corpus)
+    paths = index_files(corpus)
     db_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_file.name + ".", suffix=".tmp", dir=db_file.parent)
     os.close(fd)
