@@ -48,6 +48,8 @@ def check_content(name: str, data: bytes) -> str:
     stem = base.rsplit(".", 1)[0] if "." in base else base
     if is_pdf(data):
         return f"{stem}.pdf"
+    if base.lower().endswith(".pdf"):
+        raise _fail("El archivo tiene extensión .pdf pero su contenido no es un PDF.", "tipo_no_admitido", 415)
     if b"\x00" in data[:4096]:
         raise _fail("El archivo no es un PDF ni un texto: solo se aceptan PDF, TXT o MD.", "tipo_no_admitido", 415)
     try:
