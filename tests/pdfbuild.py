@@ -125,7 +125,7 @@ def render(lines: list[str], out: Path, header: str = "", repeat_headers: bool =
             rows = []
             while i < len(lines) and _is_table(lines[i]):
                 cells = _cells(lines[i])
-                if not _separator(cells):
+                if not (lines[i].strip().startswith("|") and _separator(cells)):  # markdown syntax only
                     rows.append(cells)
                 i += 1
             if rows:

@@ -171,3 +171,22 @@ def test_a_scanned_pdf_is_reported_and_nothing_else_changes(corpus, tmp_path):
     assert sorted(report.documents) == sorted(p.name for p in corpus.glob("00[01]_*.txt"))
     assert any("escaneado.pdf" in s and "sin texto extraíble" in s for s in report.skipped)
     assert any("falso.pdf" in s and "no es un PDF" in s for s in report.skipped)
+
+
+def test_the_dev_questions_get_the_same_answers_from_the_pdf_corpus(db_file, pdf_db):
+    from assistant.engine import Assistant
+
+    dev = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
+    questions = [json.loads(line)["question"] for line in dev.read_text(encoding="utf-8").splitlines() if line]
+    text, pdf = Assistant(db_file, db_file.with_name("e-text.db")), Assistant(pdf_db, pdf_db.with_name("e-pdf.db"))
+    assert len(questions) > 50
+    def same(answer: str) -> str:  # the PDF's line numbers and extension are its own
+        return re.sub(r"(línea|líneas) \d+(-\d+)?", "", answer.replace(".pdf", ".txt"))
+
+    different = []
+    for q in questions:
+        a, b = text.ask(q), pdf.ask(q)
+        if (a["found"], same(a["answer"]), a["table"], [s["file"].rsplit(".", 1)[0] for s in a["sources"]]) != \
+                (b["found"], same(b["answer"]), b["table"], [s["file"].rsplit(".", 1)[0] for s in b["sources"]]):
+            different.append((q, a["answer"][:300], b["answer"][:300]))
+    assert different == []

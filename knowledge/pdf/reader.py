@@ -70,7 +70,10 @@ def assemble(pages: list[Page]) -> PdfText:
                     if isinstance(prev, Line) and i > 0:
                         _blank(out, _prose_blanks(prev.y - block.top, prev.size), page.number)
                     elif isinstance(prev, TableBlock) and i > 0 and prev.bottom - block.top > 8:
-                        _blank(out, 1, page.number)  # two tables apart, not one table continued
+                        # two tables apart, not one table continued: one blank line per line of space
+                        _blank(out, min(3, max(1, round((prev.bottom - block.top - 6) / 6))), page.number)
+                    elif i == 0 and prev is not None:
+                        _blank(out, 1, page.number)  # a page break that ends a paragraph or a table
                 for row in rows:
                     out.lines.append("\t".join(row) if len(row) > 1 else row[0] + "\t")
                     out.pages.append(page.number)
@@ -89,8 +92,10 @@ def assemble(pages: list[Page]) -> PdfText:
                 else:
                     if isinstance(prev, Line) and i > 0:
                         _blank(out, _prose_blanks(prev.y - block.y - block.size, prev.size), page.number)
-                    elif isinstance(prev, TableBlock) and i > 0 and prev.bottom - (block.y + block.size) > 1.5 * block.size:
-                        _blank(out, 1, page.number)
+                    elif isinstance(prev, TableBlock) and i > 0 and prev.bottom - (block.y + block.size) > block.size:
+                        _blank(out, min(3, max(1, round((prev.bottom - block.y - block.size - 8) / 6))), page.number)
+                    elif i == 0 and prev is not None:
+                        _blank(out, 1, page.number)  # a page break that is not a wrapped line ends a paragraph
                     out.lines.append(block.text.strip())
                     out.pages.append(page.number)
             prev = block
