@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
 
 from .document import Document, UnreadableDocument, identify, read_document
-from .pdf import PdfUnreadable, read_pdf
+from .pdf import PdfText, PdfUnreadable, read_pdf
 
 SUFFIXES = (".txt", ".md", ".pdf")
 PDF_MAGIC = b"%PDF-"
@@ -26,11 +28,21 @@ def read_source(path: Path) -> Document:
     return pdf_document(path.name, path.read_bytes())
 
 
+_CACHE: OrderedDict[str, PdfText] = OrderedDict()
+CACHE_SIZE = 8  # a web upload is read for its preview, then again by the rebuild: read it once
+
+
 def pdf_document(name: str, data: bytes) -> Document:
-    try:
-        text = read_pdf(data)
-    except PdfUnreadable as exc:
-        raise UnreadableDocument(f"{name}: {exc}") from None
-    doc = Document(file=name, lines=text.lines, pages=text.pages)
+    digest = hashlib.sha256(data).hexdigest()
+    text = _CACHE.get(digest)
+    if text is None:
+        try:
+            text = read_pdf(data)
+        except PdfUnreadable as exc:
+            raise UnreadableDocument(f"{name}: {exc}") from None
+        _CACHE[digest] = text
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    doc = Document(file=name, lines=list(text.lines), pages=list(text.pages))
     identify(doc)
     return doc
