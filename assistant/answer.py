@@ -65,6 +65,9 @@ class Answer:
             start, end = r.get("line_start") or 1, r.get("line_end") or r.get("line_start") or 1
             where = r.get("locator") or r.get("caption") or r.get("section") or "texto"
             lines = f"líneas {start}-{end}" if end != start else f"línea {start}"
+            page = store.page_of(r["file"], start)
+            if page:  # a fact read from a PDF also cites its page
+                lines = f"página {page}, {lines}"
             sources.append({
                 "file": r["file"], "title": resolver.titles.get(r["file"], r["file"]),
                 "locator": f"{where}, {lines}", "excerpt": r.get("text") or excerpt(store, r["file"], start, end),

@@ -8,6 +8,7 @@ brief p95 ≤ 50 ms.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,20 @@ def main() -> int:
                            check=True, cwd=ROOT, capture_output=True)
             runs.append((time.perf_counter() - start) * 1000)
         results.append(report("ingesta completa (proceso frío)", runs))
+
+        # the five documents as PDFs (tests/pdfbuild.py, reportlab): goal ≤ 10 s cold (issue 12)
+        from tests.pdfbuild import render_corpus
+
+        pdf_corpus = Path(tmp) / "pdf"
+        render_corpus(corpus_dir(), pdf_corpus)
+        env = {**os.environ, "PLANES_UPLOADS": str(Path(tmp) / "subidos")}
+        runs = []
+        for _ in range(2):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant", "ingest", "--corpus", str(pdf_corpus), "--db",
+                            str(Path(tmp) / "pdf.db")], check=True, cwd=ROOT, capture_output=True, env=env)
+            runs.append((time.perf_counter() - start) * 1000)
+        results.append(report("ingesta de los cinco PDF (proceso frío)", runs))
 
         from assistant.engine import Assistant
 

@@ -38,6 +38,10 @@ class Document:
     title: str = ""
     date: str | None = None
     extra: dict = field(default_factory=dict)
+    pages: list[int] = field(default_factory=list)  # page of each line, for documents read from a PDF
+
+    def page(self, number: int) -> int | None:
+        return self.pages[number - 1] if self.pages and 0 < number <= len(self.pages) else None
 
     def line(self, number: int) -> str:
         return self.lines[number - 1]
@@ -134,4 +138,4 @@ def identify(doc: Document) -> None:
 
 
 def iter_corpus(corpus: Path) -> list[Path]:
-    return sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md"))
+    return sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md", ".pdf"))

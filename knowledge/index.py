@@ -14,13 +14,15 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .document import Document, UnreadableDocument, iter_corpus, read_document
+from .document import Document, UnreadableDocument
 from .extract import extract_all
 from .extract.linking import link_recommendations
 from .facts import FACT_COLUMNS, FACT_INDEXES, document_facts
 from .records import SCHEMA
+from .sources import read_source
 from .stemming import stems_text
 from .structure import analyse
+from .uploads import index_files
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,7 +40,7 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -
     report = IngestReport()
     if not corpus.is_dir():
         raise FileNotFoundError(f"No existe la carpeta del corpus: {corpus}")
-    paths = iter_corpus(corpus)
+    paths = index_files(corpus)
     db_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_file.name + ".", suffix=".tmp", dir=db_file.parent)
     os.close(fd)
@@ -54,7 +56,7 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -
             if progress:
                 progress(path.name, i, len(paths))
             try:
-                doc = read_document(path)
+                doc = read_source(path)
             except UnreadableDocument as exc:
                 report.skipped.append(str(exc))
                 continue
@@ -86,7 +88,7 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -
 def _create_schema(db: sqlite_utils.Database) -> None:
     db["documents"].create({"file": str, "kind": str, "plan": str, "period": str, "title": str,
                             "date": str, "line_count": int}, pk="file")
-    db["lines"].create({"file": str, "n": int, "text": str}, pk=("file", "n"))
+    db["lines"].create({"file": str, "n": int, "text": str, "page": int}, pk=("file", "n"))
     db["sections"].create({"id": int, "file": str, "title": str, "level": int, "line": int, "path": str},
                           pk="id")
     db["passages"].create({"id": int, "file": str, "line_start": int, "line_end": int, "section": str,
@@ -107,7 +109,7 @@ def _store_document(db: sqlite_utils.Database, doc: Document, recommendations: l
                     errors: list[str]) -> None:
     db["documents"].insert({"file": doc.file, "kind": doc.kind, "plan": doc.plan, "period": doc.period,
                             "title": doc.title, "date": doc.date, "line_count": len(doc.lines)})
-    db["lines"].insert_all({"file": doc.file, "n": n, "text": t} for n, t in enumerate(doc.lines, 1))
+    db["lines"].insert_all({"file": doc.file, "n": n, "text": t, "page": doc.page(n)} for n, t in enumerate(doc.lines, 1))
     structure = analyse(doc)
     db["sections"].insert_all({"file": doc.file, **s} for s in structure.sections)
     table_ids = []

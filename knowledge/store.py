@@ -61,6 +61,21 @@ class Store:
     def lines(self, file: str) -> list[str]:
         return [r["text"] for r in self.rows("select text from lines where file = ? order by n", (file,))]
 
+    def pages(self, file: str) -> list[int | None]:
+        """The page of each line (documents read from a PDF); empty for text files or old indexes."""
+        try:
+            pages = [r["page"] for r in self.rows("select page from lines where file = ? order by n", (file,))]
+        except sqlite3.OperationalError:
+            return []
+        return pages if any(pages) else []
+
+    def page_of(self, file: str, line: int) -> int | None:
+        try:
+            found = self.rows("select page from lines where file = ? and n = ?", (file, line))
+        except sqlite3.OperationalError:
+            return None
+        return found[0]["page"] if found else None
+
     def table(self, table_id: int) -> dict[str, Any] | None:
         found = self.rows("select * from tables where id = ?", (table_id,))
         if not found:

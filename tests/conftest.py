@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from knowledge.index import build_index
 
+# Documents added from the web go to PLANES_UPLOADS; tests never read or write a developer's uploads.
+os.environ.setdefault("PLANES_UPLOADS", tempfile.mkdtemp(prefix="planes-subidos-"))
 CORPUS = Path(os.environ.get("PLANES_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
 

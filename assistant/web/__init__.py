@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .auth import auth
     from .briefs import briefs
+    from .documents import init_documents
     from .ops import init_ops
     from .pages import pages
     from .security import init_security, wants_json
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth)
     app.register_blueprint(tracker)
     app.register_blueprint(briefs)
+    init_documents(app)
 
     @app.errorhandler(UserError)
     def user_error(exc: UserError):

@@ -25,7 +25,9 @@ def chat():
 
 @pages.get("/documentos")
 def documents():
-    return render_template("documents.html", documents=assistant().store.documents())
+    from .documents import listing
+
+    return listing()
 
 
 @pages.get("/documentos/<path:name>")
@@ -34,4 +36,7 @@ def document(name: str):
     if doc is None:
         abort(404)
     lines = [display_line(line) for line in assistant().store.lines(name)]
-    return render_template("document.html", doc=doc, lines=lines)
+    pages = assistant().store.pages(name)
+    starts = {n: p for n, p in enumerate(pages, start=1) if p and (n == 1 or pages[n - 2] != p)}
+    return render_template("document.html", doc=doc, lines=lines, page_starts=starts,
+                           page_count=max((p for p in pages if p), default=0))

@@ -406,6 +406,7 @@ def _close_segment(doc: Document, segment: list[int], tables: list[Table], capti
     header = _cells(doc.line(segment[0]))
     rows = [(n, _cells(doc.line(n))) for n in segment[1:]]
     rows = [(n, c) for n, c in rows if not all(re.fullmatch(r"-*", x) for x in c)]
+    rows = [(n, c) for n, c in rows if not _same_header(header, c)]  # header repeated with no gap (PDF)
     previous = tables[-1] if tables else None
     if previous is not None and _same_header(previous.header, header) and _only_gap(doc, previous, segment[0]):
         previous.rows.extend(rows)

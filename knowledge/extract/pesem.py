@@ -85,6 +85,8 @@ class Table:
 
 
 def _cells(line: str) -> list[str]:
+    if "\t" in line and not line.lstrip().startswith("|"):
+        return [clean(c) for c in line.rstrip("\n").split("\t")]
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
@@ -97,7 +99,7 @@ def _find_tables(doc: Document) -> list[Table]:
     tables: list[Table] = []
     current: Table | None = None
     for number, line in enumerate(doc.lines, start=1):
-        if line.lstrip().startswith("|"):
+        if line.lstrip().startswith("|") or ("\t" in line and line.strip()):  # pipe rows, or tab rows (PDF)
             cells = _cells(line)
             if current is None:
                 current = Table(number, number, [])

@@ -18,7 +18,10 @@
     }
     const first = document.getElementById(`L${start}`);
     if (!first) { notice.hidden = true; return; }
-    notice.textContent = start === end ? `Línea ${start} resaltada.` : `Líneas ${start} a ${end} resaltadas.`;
+    let mark = first.previousElementSibling;
+    while (mark && !mark.classList.contains("page-mark")) mark = mark.previousElementSibling;
+    const where = mark ? ` (${mark.textContent.trim().toLowerCase()})` : "";
+    notice.textContent = (start === end ? `Línea ${start} resaltada` : `Líneas ${start} a ${end} resaltadas`) + `${where}.`;
     notice.hidden = false;
     first.tabIndex = -1;
     first.scrollIntoView({ block: "center" });
