@@ -4,9 +4,45 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PLANES_CORPUS ?= $(abspath ../shared/corpus)
 
-.PHONY: setup run test ingest bench fault lint clean
+# Debian packages each command needs, as program:package. `make deps-run` / `make deps-test`
+# install the missing ones with apt-get when running as root; otherwise they name the command.
+RUN_DEBS := nginx:nginx
+TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils
+
+.PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean
+
+# Checks with `command -v` (and /usr/sbin, outside a root PATH): milliseconds when all is there.
+define need_debs
+@missing=""; \
+for pair in $(1); do \
+  prog=$${pair%%:*}; pkg=$${pair#*:}; \
+  command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || missing="$$missing $$pkg"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "Instalando paquetes de Debian que faltan:$$missing"; \
+    export DEBIAN_FRONTEND=noninteractive; \
+    apt-get update -qq && apt-get install -y -qq$$missing >/dev/null || exit 1; \
+  else \
+    echo "Faltan paquetes de Debian:$$missing. Instálelos con: sudo apt-get install -y$$missing" >&2; \
+    exit 1; \
+  fi; \
+fi
+endef
+
+deps-run:
+	$(call need_debs,$(RUN_DEBS))
+
+deps-test:
+	$(call need_debs,$(TEST_DEBS))
+
+deps: deps-test
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "Falta el módulo venv de Python. Instálelo con: sudo apt-get install -y python3-venv" >&2; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -19,10 +55,10 @@ setup: $(VENV)/.installed
 ingest: setup
 	$(BIN)/planes ingest
 
-run: ingest
+run: deps-run ingest
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: setup
+test: deps-test setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -30,7 +66,7 @@ bench: ingest
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
 
-fault: ingest
+fault: deps-run ingest
 	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 	$(BIN)/python bench/fault.py
 
