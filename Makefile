@@ -22,7 +22,7 @@ if [ -n "$$missing" ]; then \
   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
     echo "Instalando paquetes de Debian que faltan:$$missing"; \
     export DEBIAN_FRONTEND=noninteractive; \
-    apt-get update -qq && apt-get install -y -qq$$missing >/dev/null || exit 1; \
+    apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq$$missing >/dev/null || exit 1; \
   else \
     echo "Faltan paquetes de Debian:$$missing. Instálelos con: sudo apt-get install -y$$missing" >&2; \
     exit 1; \
@@ -56,7 +56,7 @@ ingest: setup
 	$(BIN)/planes ingest
 
 run: deps-run ingest
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	$(BIN)/planes serve
 
 test: deps-test setup
 	$(BIN)/ruff check .

@@ -14,7 +14,8 @@ from knowledge.store import IndexMissing
 
 from .engine import Assistant
 
-COMMAND_MODULES = ("assistant.commands.brief", "assistant.commands.audit", "assistant.commands.users")
+COMMAND_MODULES = ("assistant.commands.brief", "assistant.commands.audit", "assistant.commands.users",
+                   "assistant.commands.serve")
 
 
 def _progress_printer(stream=sys.stderr):
