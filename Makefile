@@ -7,16 +7,21 @@ export PLANES_CORPUS ?= $(abspath ../shared/corpus)
 # Debian packages each command needs, as program:package. `make deps-run` / `make deps-test`
 # install the missing ones with apt-get when running as root; otherwise they name the command.
 RUN_DEBS := nginx:nginx
-TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils
+# libatomic.so.1: the Node.js that Playwright ships to drive Chromium needs it.
+TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils libatomic.so.1:libatomic1
 
 .PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean
 
-# Checks with `command -v` (and /usr/sbin, outside a root PATH): milliseconds when all is there.
+# Checks with `command -v` (and /usr/sbin, outside a root PATH) or, for a library, `ldconfig -p`:
+# milliseconds when all is there.
 define need_debs
 @missing=""; \
 for pair in $(1); do \
   prog=$${pair%%:*}; pkg=$${pair#*:}; \
-  command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || missing="$$missing $$pkg"; \
+  case $$prog in \
+    *.so.*) { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$$prog " || missing="$$missing $$pkg";; \
+    *) command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || missing="$$missing $$pkg";; \
+  esac; \
 done; \
 if [ -n "$$missing" ]; then \
   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
