@@ -8,7 +8,6 @@ canvas calls each and gives the same vector output. Any other shape falls back t
 
 from __future__ import annotations
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
@@ -56,4 +55,4 @@ def _string(canvas, s: String) -> None:
 
 PAINTERS = {Rect: _rect, Line: _line, String: _string}
 
-__all__ = ["FastDrawing", "renderPDF"]
+__all__ = ["FastDrawing"]
