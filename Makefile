@@ -4,9 +4,50 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PLANES_CORPUS ?= $(abspath ../shared/corpus)
 
-.PHONY: setup run test ingest bench fault lint clean
+# Debian packages each command needs, as program:package. `make deps-run` / `make deps-test`
+# install the missing ones with apt-get when running as root; otherwise they name the command.
+RUN_DEBS := nginx:nginx
+# libatomic.so.1: the Node.js that Playwright ships to drive Chromium needs it.
+TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils libatomic.so.1:libatomic1
+
+.PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean
+
+# Checks with `command -v` (and /usr/sbin, outside a root PATH) or, for a library, `ldconfig -p`:
+# milliseconds when all is there.
+define need_debs
+@missing=""; \
+for pair in $(1); do \
+  prog=$${pair%%:*}; pkg=$${pair#*:}; \
+  case $$prog in \
+    *.so.*) { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$$prog " || missing="$$missing $$pkg";; \
+    *) command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || missing="$$missing $$pkg";; \
+  esac; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "Instalando paquetes de Debian que faltan:$$missing"; \
+    export DEBIAN_FRONTEND=noninteractive; \
+    apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq$$missing >/dev/null || exit 1; \
+  else \
+    echo "Faltan paquetes de Debian:$$missing. Instálelos con: sudo apt-get install -y$$missing" >&2; \
+    exit 1; \
+  fi; \
+fi
+endef
+
+deps-run:
+	$(call need_debs,$(RUN_DEBS))
+
+deps-test:
+	$(call need_debs,$(TEST_DEBS))
+
+deps: deps-test
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "Falta el módulo venv de Python. Instálelo con: sudo apt-get install -y python3-venv" >&2; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -19,10 +60,10 @@ setup: $(VENV)/.installed
 ingest: setup
 	$(BIN)/planes ingest
 
-run: ingest
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+run: deps-run ingest
+	$(BIN)/planes serve
 
-test: setup
+test: deps-test setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -30,7 +71,7 @@ bench: ingest
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
 
-fault: ingest
+fault: deps-run ingest
 	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 	$(BIN)/python bench/fault.py
 

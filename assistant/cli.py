@@ -7,14 +7,17 @@ import json
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.config import corpus_dir, db_path, updates_db_path
 from knowledge.index import build_index
 from knowledge.store import IndexMissing
 
-from .engine import Assistant
+if TYPE_CHECKING:
+    from .engine import Assistant
 
-COMMAND_MODULES = ("assistant.commands.brief", "assistant.commands.audit", "assistant.commands.users")
+COMMAND_MODULES = ("assistant.commands.brief", "assistant.commands.audit", "assistant.commands.users",
+                   "assistant.commands.serve")
 
 
 def _progress_printer(stream=sys.stderr):
@@ -44,6 +47,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _assistant(args: argparse.Namespace) -> Assistant:
+    from .engine import Assistant  # not imported for `planes ingest`: a cold ingest stays short
+
     db = Path(args.db) if getattr(args, "db", None) else db_path()
     return Assistant(db, updates_db_path(db))
 

@@ -12,8 +12,11 @@ answer (its worker was killed) retries with the same key until the update is ack
    its last document) under /api/ask and /api/search load → zero errors, and every answer equals the
    answer of one corpus or the other (never a mix).
 4. graceful stop: SIGTERM under load → the master exits 0, no 5xx.
+5. slow clients against what `make run` starts (nginx in front of gunicorn): 4, 16 and 64
+   connections sending their header one byte a second for 60 s (reconnecting when dropped) while
+   another client asks questions → its p99 ≤ 1 s and no error (bench/slow_clients.py).
 
-    python bench/fault.py [--quick] [--kills 200] [--json var/fault.json]
+    python bench/fault.py [--quick] [--kills 200] [--json var/fault.json] [--solo-lentos]
 
 --quick is the smoke version run by the fast test suite (small numbers, same checks).
 """
@@ -424,7 +427,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="versión de humo (números pequeños)")
     parser.add_argument("--kills", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--solo-lentos", action="store_true", help="solo la prueba de clientes lentos (5)")
     args = parser.parse_args(argv)
+    if args.solo_lentos:
+        return _slow_only(args.quick, args.json)
     quick = args.quick
     shapes = [(4, 10), (8, 5)] if quick else [(8, 500), (32, 100)]
     kills = args.kills if args.kills is not None else (10 if quick else 200)
@@ -448,12 +454,41 @@ def main(argv: list[str] | None = None) -> int:
             _show(results[-1])
         finally:
             server.stop()
+        results.extend(phase_slow_clients(db, updates, tmp, quick))
     out = args.json or (ROOT / "var" / ("fault-quick.json" if quick else "fault.json"))
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     failed = [r["name"] for r in results if not r["ok"]]
     print(f"\n{'FALLÓ: ' + ', '.join(failed) if failed else 'todo correcto'} — resultados en {out}")
     return 1 if failed else 0
+
+
+def _slow_only(quick: bool, out: Path | None) -> int:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        db = tmp / "planes.db"
+        build_index(db, corpus_dir())
+        results = phase_slow_clients(db, tmp / "editor.db", tmp, quick)
+    out = out or (ROOT / "var" / "fault-lentos.json")
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def phase_slow_clients(db: Path, updates: Path, tmp: Path, quick: bool) -> list[dict]:
+    from bench import slow_clients
+    from bench.server import ProxiedServer
+
+    out = []
+    for slow in (4, 16, 64):
+        server = ProxiedServer(db, updates, log=tmp / "serve.log",
+                               env={"PLANES_ASK_RATE": "0", "GUNICORN_ACCESS_LOG": ""}).start()
+        try:
+            out.append(slow_clients.run(server.port, slow, 8 if quick else 60))
+        finally:
+            server.stop()
+        _show(out[-1])
+    return out
 
 
 def _show(result: dict) -> None:

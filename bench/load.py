@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server import HOST, Server, dev_questions, percentile, request  # noqa: E402
+from bench.server import HOST, ProxiedServer, Server, dev_questions, percentile, request  # noqa: E402
 from knowledge.config import db_path  # noqa: E402
 
 # Counted but never reached: the bench measures the limiter's cost, not its refusals.
@@ -165,12 +165,15 @@ def brief_paths(db: Path) -> list[str]:
 
 
 def measure(db: Path, tmp: Path, clients: list[int], seconds: float, questions: list[str], use_wrk: bool,
-            env: dict[str, str] | None = None, workers: int = 2, briefs: bool = False) -> list[dict]:
+            env: dict[str, str] | None = None, workers: int = 2, briefs: bool = False,
+            proxied: bool = True) -> list[dict]:
+    """Load through what `make run` serves (nginx in front of gunicorn), or gunicorn alone."""
     updates = tmp / f"editor-{time.monotonic_ns()}.db"
     env = {**UNTHROTTLED, **(env or {})}
     script = wrk_script(tmp / "ask.lua", questions)
     rows = []
-    with Server(db, updates, workers=workers, log=tmp / "gunicorn-load.log", env=env) as server:
+    kind = ProxiedServer if proxied else Server
+    with kind(db, updates, workers=workers, log=tmp / "gunicorn-load.log", env=env) as server:
         port = server.port
         for q in questions:  # every worker sees every question once before measuring
             for _ in range(workers):
@@ -237,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print("aviso: wrk no está instalado (apt-get install -y wrk); se usa un cliente Python con hilos, "
               "que en 2 núcleos limita las cifras.")
     questions = dev_questions()
-    print(f"carga: POST /api/ask, {len(questions)} preguntas del conjunto dev en turno; gunicorn con 2 workers; "
+    print(f"carga: POST /api/ask, {len(questions)} preguntas del conjunto dev en turno; nginx delante de gunicorn con 2 workers (make run); "
           f"{os.cpu_count()} núcleos; cliente {'wrk' if use_wrk else 'Python'}; {args.duration:g} s por medida")
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -248,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         results["sin_cache"] = measure(args.db, tmp, clients, args.duration, questions, use_wrk,
                                        env={"PLANES_ANSWER_CACHE": "0"}, briefs=True)
         show("/api/ask sin caché de respuestas (PLANES_ANSWER_CACHE=0): cada pregunta se calcula", results["sin_cache"])
+        results["sin_proxy"] = measure(args.db, tmp, [32], args.duration, questions, use_wrk,
+                                       env={"PLANES_ANSWER_CACHE": "0"}, proxied=False)
+        results["sin_proxy"] += measure(args.db, tmp, [32], args.duration, questions, use_wrk, proxied=False)
+        show("gunicorn sin nginx delante, para comparar (sin caché; con caché)", results["sin_proxy"])
         if args.compare:
             results["comparacion"] = compare(args.db, tmp, args.duration, questions, use_wrk)
     out = ROOT / "var" / "load.json"

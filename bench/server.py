@@ -7,10 +7,12 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -53,10 +55,12 @@ class Server:
                     "PYTHONPATH": str(ROOT), **(env or {})}
         self.proc: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        return [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
+
     def start(self, timeout: float = 60) -> Server:
         self._log = self.log_path.open("ab")
-        self.proc = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
-                                      "wsgi:app"], cwd=ROOT, env=self.env, stdout=self._log,
+        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -70,18 +74,13 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError("gunicorn no quedó listo a tiempo")
 
+    def master_pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
     def worker_pids(self) -> list[int]:
         """The master's children, read from /proc (no dependency on ps)."""
-        assert self.proc is not None
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue  # the process ended meanwhile
-            if int(fields[1]) == self.proc.pid and fields[0] != "Z":
-                pids.append(int(stat.parent.name))
-        return pids
+        return children(self.master_pid())
 
     def stop(self) -> int | None:
         if self.proc is None:
@@ -101,6 +100,48 @@ class Server:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+class ProxiedServer(Server):
+    """What `make run` starts: `planes serve` (nginx on the port, gunicorn on a Unix socket)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Its own folder that nginx's workers (nobody, when run as root) can traverse.
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"planes-run-{self.port}-"))
+        os.chmod(self.run_dir, 0o711)
+        self.env["PLANES_RUN_DIR"] = str(self.run_dir)
+
+    def stop(self) -> int | None:
+        code = super().stop()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        return code
+
+    def command(self) -> list[str]:
+        return [str(BIN / "planes"), "serve"]
+
+    def master_pid(self) -> int:
+        assert self.proc is not None
+        for pid in children(self.proc.pid):
+            try:
+                if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return pid
+            except OSError:
+                continue
+        raise RuntimeError("no se encontró el maestro de gunicorn")
+
+
+def children(parent: int) -> list[int]:
+    """The live children of ``parent``, read from /proc (no dependency on ps)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[1]) == parent and fields[0] != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
 
 
 def request(port: int, method: str, path: str, body: Any = None, headers: dict | None = None,

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
+from .dbutils import sqlite_utils
 from .document import Document, UnreadableDocument
 from .extract import extract_all
 from .extract.linking import link_recommendations

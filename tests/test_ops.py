@@ -84,11 +84,28 @@ def test_limit_can_be_turned_off(db_file, tmp_path):
     assert all(client.post("/api/ask", json={"question": "hola"}).status_code == 200 for _ in range(5))
 
 
-def test_window_resets(tmp_path):
-    limiter = SharedWindowLimiter(tmp_path / "lim", 2, 10)
-    assert [limiter.hit("a", now=100.0) for _ in range(3)][:2] == [None, None]
+def test_burst_then_steady_rate(tmp_path):
+    limiter = SharedWindowLimiter(tmp_path / "lim", 2, 10)  # a burst of 2, then one every 5 s
+    assert [limiter.hit("a", now=100.0) for _ in range(3)] == [None, None, pytest.approx(5.0)]
+    assert limiter.hit("a", now=104.0) == pytest.approx(1.0)
+    assert limiter.hit("a", now=105.0) is None  # one share of the window has passed
     assert limiter.hit("a", now=105.0) == pytest.approx(5.0)
-    assert limiter.hit("a", now=110.0) is None  # next window
+
+
+def test_no_double_burst_around_a_window_boundary(tmp_path):
+    limiter = SharedWindowLimiter(tmp_path / "lim", 10, 60)
+    early = [limiter.hit("a", now=59.9) for _ in range(10)]
+    late = [limiter.hit("a", now=60.1) for _ in range(10)]
+    assert early.count(None) == 10 and late.count(None) == 0  # a fixed window would allow 20 here
+
+
+def test_default_question_limit_is_a_real_limit(db_file, tmp_path):
+    from assistant.web.ops import DEFAULT_ASK_RATE
+
+    limit, window = parse_rate(DEFAULT_ASK_RATE, DEFAULT_ASK_RATE)
+    assert limit / window <= 50  # per address and second, sustained: a small share of what 2 cores answer
+    app = make_app(db_file, tmp_path)
+    assert app.extensions["ask_limiter"].limit == limit  # on unless turned off
 
 
 HAMMER = """

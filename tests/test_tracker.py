@@ -4,6 +4,7 @@ and updates surviving a re-ingest."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -364,40 +365,67 @@ def test_password_change_and_disable_end_sessions(updates):
     assert not get_user(updates, "ana").can_edit
 
 
-def test_sign_in_limit_per_account_and_per_client(updates):
+def test_sign_in_delays_grow_per_account_and_address_pair(updates):
     add_user(updates, "ana", "clave-segura-1")
-    for _ in range(5):
-        assert authenticate(updates, "ana", "mala-clave-000", "10.0.0.1") is None
-    with pytest.raises(TooManyAttempts) as err:
-        authenticate(updates, "ana", "clave-segura-1", "10.0.0.2")  # even the right password, from elsewhere
-    assert 0 < err.value.retry_after <= 15 * 60
-    for n in range(3):  # many accounts from one client: the client limit applies
-        authenticate(updates, f"otro{n}", "mala-clave-000", "10.0.0.9", max_per_client=3)
+    t = 1000.0
+    for _ in range(3):  # the first failures are free
+        assert authenticate(updates, "ana", "mala-clave-000", "10.0.0.1", now=t) is None
+    waits = []
+    for _ in range(4):  # then each failure doubles the wait before the next try
+        with pytest.raises(TooManyAttempts) as err:
+            authenticate(updates, "ana", "mala-clave-000", "10.0.0.1", now=t)
+        waits.append(err.value.retry_after)
+        t += err.value.retry_after
+        assert authenticate(updates, "ana", "mala-clave-000", "10.0.0.1", now=t) is None
+    assert waits == [1, 2, 4, 8]
+
+
+def test_an_attacker_cannot_lock_the_owner_out(updates):
+    add_user(updates, "ana", "clave-segura-1")
+    t = 1000.0
+    for n in range(40):  # the attacker, from one address, as fast as the throttle lets it
+        with contextlib.suppress(TooManyAttempts):
+            authenticate(updates, "ana", "mala-clave-000", "203.0.113.7", now=t + n)
     with pytest.raises(TooManyAttempts):
-        authenticate(updates, "beto", "mala-clave-000", "10.0.0.9", max_per_client=3)
+        authenticate(updates, "ana", "clave-segura-1", "203.0.113.7", now=t + 40)  # that pair waits
+    assert authenticate(updates, "ana", "clave-segura-1", "10.0.0.2", now=t + 40) is not None  # the owner does not
+    for n in range(25):  # and guessing at many accounts from one address never touches their owners
+        with contextlib.suppress(TooManyAttempts):
+            authenticate(updates, f"otro{n}", "mala-clave-000", "203.0.113.7", now=t + 41)
+    assert authenticate(updates, "ana", "clave-segura-1", "10.0.0.2", now=t + 42) is not None
 
 
-def test_success_clears_the_account_failures(updates):
+def test_success_clears_the_pair_failures(updates):
     add_user(updates, "ana", "clave-segura-1")
-    for _ in range(4):
-        authenticate(updates, "ana", "mala-clave-000", "c")
-    assert authenticate(updates, "ana", "clave-segura-1", "c") is not None
-    for _ in range(4):
-        assert authenticate(updates, "ana", "mala-clave-000", "c") is None  # counter started again
+    for _ in range(2):
+        authenticate(updates, "ana", "mala-clave-000", "c", now=10.0)
+    assert authenticate(updates, "ana", "clave-segura-1", "c", now=10.0) is not None
+    for _ in range(3):
+        assert authenticate(updates, "ana", "mala-clave-000", "c", now=10.0) is None  # counter started again
 
 
-def test_sign_in_limit_holds_across_processes(updates):
+def test_failures_are_forgotten_after_a_quiet_day(updates):
+    add_user(updates, "ana", "clave-segura-1")
+    for _ in range(3):
+        authenticate(updates, "ana", "mala-clave-000", "c", now=10.0)
+    with pytest.raises(TooManyAttempts):
+        authenticate(updates, "ana", "mala-clave-000", "c", now=10.5)
+    assert authenticate(updates, "ana", "mala-clave-000", "c", now=10.0 + 24 * 3600 + 1) is None
+
+
+def test_sign_in_delay_holds_across_processes(updates):
     add_user(updates, "ana", "clave-segura-1")
     tracker_db.close_all()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(4) as pool:
         outcomes = pool.map(_guess, [str(updates)] * 12)
-    assert outcomes.count("refused") == 5 and outcomes.count("limited") == 7
+    assert outcomes.count("refused") == 3 and outcomes.count("limited") == 9
 
 
 def _guess(path: str) -> str:
     try:
-        return "refused" if authenticate(Path(path), "ana", "mala-clave-000", "c") is None else "in"
+        refused = authenticate(Path(path), "ana", "mala-clave-000", "c", now=5000.0) is None
+        return "refused" if refused else "in"
     except TooManyAttempts:
         return "limited"
 

@@ -15,6 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import layout as L
 from .escape import shorten
+from .fast_drawing import FastDrawing
 from .model import MISSING, Chart, fmt_number
 
 PALETTE = [colors.HexColor(c) for c in ("#1f5f8b", "#e07b39", "#5b9a4d", "#b9474b", "#7d5ba6", "#8c8c8c")]
@@ -80,7 +81,7 @@ def _horizontal(chart: Chart, width: float) -> Drawing:
     label_w = min(L.LABEL_W_MAX, max(L.LABEL_W_MIN, max(stringWidth(n, FONT, SMALL) for n in names) + 6))
     x0, y0 = label_w + 4, 14 + legend_h
     plot_w, plot_h = width - x0 - 34, group_h * n_cat
-    d = Drawing(width, plot_h + y0 + TITLE_H + 4)
+    d = FastDrawing(width, plot_h + y0 + TITLE_H + 4)
     d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=L.CHART_TITLE_SIZE))
     lo, hi, step = nice_range(_extent(chart) or [0], chart.reference)
     scale = plot_w / (hi - lo)
@@ -134,7 +135,7 @@ def _vertical(chart: Chart, width: float) -> Drawing:
     plot_h = L.VERTICAL_PLOT_H
     group_w = min(L.GROUP_W_MAX, (width - x0 - 10) / max(n_cat, 1))
     bar_w = (group_w - 8) / (1 if chart.stacked else n_ser)
-    d = Drawing(width, plot_h + y0 + TITLE_H + 14)
+    d = FastDrawing(width, plot_h + y0 + TITLE_H + 14)
     d.add(String(0, d.height - 10, shorten(chart.title, 110), fontName=BOLD, fontSize=L.CHART_TITLE_SIZE))
     lo, hi, step = nice_range(_extent(chart) or [0], chart.reference)
     scale = plot_h / (hi - lo)

@@ -189,20 +189,27 @@ def _cell(value: str | None, style: str = "cell", width: float | None = None) ->
 
 
 def _plain_styles(rows: list[list], styles: list[str], header: bool = True) -> list:
-    """Font commands for the plain-string cells (Paragraph cells carry their own style)."""
+    """Font commands for the plain-string cells (Paragraph cells carry their own style): one range
+    per column and the header row, plus one override per missing value, instead of two commands per
+    cell (each command is applied cell by cell when the table is laid out)."""
     cmds = []
-    for r, row in enumerate(rows):
+    first = 1 if header else 0
+
+    def font(cell_range: tuple, name: str) -> None:
+        st = STYLES[name]
+        cmds.append(("FONT", *cell_range, st.fontName, st.fontSize, st.leading))
+        cmds.append(("TEXTCOLOR", *cell_range, st.textColor))
+
+    if len(rows) > first:
+        for c, name in enumerate(styles):
+            font(((c, first), (c, -1)), name)
+    if header:
+        font(((0, 0), (-1, 0)), "head")
+    for r, row in enumerate(rows[first:], start=first):
         for c, cell in enumerate(row):
-            if isinstance(cell, str):
-                st = STYLES[_style_of(cell, "head" if header and r == 0 else styles[c])]
-                cmds.append(("FONT", (c, r), (c, r), st.fontName, st.fontSize, st.leading))
-                cmds.append(("TEXTCOLOR", (c, r), (c, r), st.textColor))
+            if cell == MISSING:
+                font(((c, r), (c, r)), "missing")
     return cmds
-
-
-def _style_of(cell: str, default: str) -> str:
-    return "missing" if cell == MISSING else default
-
 
 
 def _grid(header: bool = True) -> list:

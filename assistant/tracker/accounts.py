@@ -1,5 +1,5 @@
-"""Editor accounts: hashed passwords (werkzeug's scrypt) and a sign-in rate limit kept in the
-editor database, so it holds across every gunicorn worker instead of counting per process."""
+"""Editor accounts: hashed passwords (werkzeug's scrypt), checked through the sign-in throttle kept
+in the editor database (throttle.py), so it holds across every gunicorn worker."""
 
 from __future__ import annotations
 
@@ -12,27 +12,22 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import throttle
 from .db import connect, write
+from .throttle import TooManyAttempts
+
+__all__ = ["AccountError", "TooManyAttempts", "User", "add_user", "authenticate", "get_user", "list_users",
+           "set_active", "set_password", "user_from_row"]
 
 ROLES = ("editor", "lector")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 512
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
 
-# Sign-in limits: failed attempts within the window, per account and per client address.
-WINDOW_SECONDS = 15 * 60
-MAX_PER_ACCOUNT = 5
-MAX_PER_CLIENT = 20
 
 
 class AccountError(Exception):
     """A refused account operation; the message is for the user (Spanish)."""
-
-
-class TooManyAttempts(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__("demasiados intentos")
-        self.retry_after = max(1, int(retry_after))
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _user(row) -> User:
+def user_from_row(row) -> User:
     return User(row["name"], row["role"], bool(row["active"]), row["session_epoch"])
 
 
@@ -93,6 +88,7 @@ def set_password(db: Path, name: str, password: str) -> None:
                            "updated_at = ? where name = ?", (hashed, _now(), name))
         if cur.rowcount == 0:
             raise AccountError(f"No existe el usuario «{name}».")
+        conn.execute("delete from sessions where user_name = ?", (name,))
 
 
 def set_active(db: Path, name: str, active: bool) -> None:
@@ -102,15 +98,16 @@ def set_active(db: Path, name: str, active: bool) -> None:
                            "where name = ?", (int(active), _now(), name))
         if cur.rowcount == 0:
             raise AccountError(f"No existe el usuario «{name}».")
+        conn.execute("delete from sessions where user_name = ?", (name,))
 
 
 def get_user(db: Path, name: str) -> User | None:
     row = connect(db).execute("select * from users where name = ?", (name,)).fetchone()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def list_users(db: Path) -> list[User]:
-    return [_user(r) for r in connect(db).execute("select * from users order by name")]
+    return [user_from_row(r) for r in connect(db).execute("select * from users order by name")]
 
 
 @lru_cache(maxsize=1)
@@ -119,26 +116,14 @@ def _dummy_hash() -> str:
 
 
 def authenticate(db: Path, name: str, password: str, client: str,
-                 max_per_account: int = MAX_PER_ACCOUNT, max_per_client: int = MAX_PER_CLIENT,
-                 window: int = WINDOW_SECONDS) -> User | None:
-    """The user if the password is right, None if not; TooManyAttempts when over the limit.
-
-    The attempt is recorded as a failure *before* the password is checked (in the same
-    transaction as the count), so parallel guesses across workers cannot slip past the limit;
-    a successful sign-in removes it again and clears the account's failures."""
+                 free_failures: int = throttle.FREE_FAILURES, now: float | None = None) -> User | None:
+    """The user if the password is right and the account active, None if not; TooManyAttempts while
+    this (account, address) pair must wait after its failures (see throttle.py)."""
     name = (name or "").strip()[:64]
-    account_key, client_key = f"cuenta:{name.lower()}", f"cliente:{client}"
+    key = throttle.pair_key(name, client)
     conn = connect(db)
-    now = time.time()
     with write(conn):
-        conn.execute("delete from signin_failures where at < ?", (now - window,))
-        for key, limit in ((account_key, max_per_account), (client_key, max_per_client)):
-            count, oldest = conn.execute("select count(*), min(at) from signin_failures where key = ?",
-                                         (key,)).fetchone()
-            if count >= limit:
-                raise TooManyAttempts(oldest + window - now)
-        reserved = [conn.execute("insert into signin_failures (key, at) values (?, ?)", (k, now)).lastrowid
-                    for k in (account_key, client_key)]
+        throttle.reserve(conn, key, time.time() if now is None else now, free_failures)
     row = conn.execute("select * from users where name = ?", (name,)).fetchone() if name else None
     if row is None:
         check_password_hash(_dummy_hash(), password or "")  # same time whether or not the name exists
@@ -146,5 +131,5 @@ def authenticate(db: Path, name: str, password: str, client: str,
     if not check_password_hash(row["password_hash"], password or "") or not row["active"]:
         return None
     with write(conn):
-        conn.execute("delete from signin_failures where key = ? or rowid = ?", (account_key, reserved[1]))
-    return _user(row)
+        throttle.clear(conn, key)
+    return user_from_row(row)

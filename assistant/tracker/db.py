@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from ..private_files import private_sqlite
+
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 create table if not exists users (
@@ -52,8 +54,21 @@ create unique index if not exists status_updates_idempotency
     on status_updates(user_name, idempotency_key) where idempotency_key is not null;
 create index if not exists status_updates_rec on status_updates(rec_key, text_key);
 create index if not exists status_updates_text on status_updates(text_key);
-create table if not exists signin_failures (key text not null, at real not null);
-create index if not exists signin_failures_key on signin_failures(key, at);
+create table if not exists signin_throttle (
+    key text primary key,
+    failures integer not null,
+    last_at real not null,
+    not_before real not null
+);
+create table if not exists sessions (
+    id_hash text primary key,
+    user_name text not null collate nocase,
+    epoch integer not null,
+    created_at real not null,
+    expires_at real not null
+);
+create index if not exists sessions_user on sessions(user_name);
+drop table if exists signin_failures;
 """
 
 BUSY_TIMEOUT_MS = 10_000
@@ -76,7 +91,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(path)  # password hashes and sessions: owner-only, like every other secret file
     # isolation_level=None: no implicit transactions; every write says BEGIN IMMEDIATE itself.
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row

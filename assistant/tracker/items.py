@@ -128,8 +128,29 @@ def local_time(iso: str, zone: ZoneInfo | None) -> str:
 
 # ---- items from the index -----------------------------------------------------------------------
 
+_BUILT: dict[tuple, list[dict[str, Any]]] = {}
+
+
 def index_items(store: Store) -> list[dict[str, Any]]:
-    """The tracked items of the index, with the status printed in each report; no app updates."""
+    """The tracked items of the index, with the status printed in each report; no app updates.
+
+    Built once per index file (a re-ingest swaps the file, which changes the key) and handed out
+    as fresh top-level dicts: the caller's status fields never leak into the next request."""
+    try:
+        st = store.db_file.stat()
+        key: tuple | None = (str(store.db_file), st.st_ino, st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    built = _BUILT.get(key) if key else None
+    if built is None:
+        built = _build_index_items(store)
+        if key:
+            _BUILT.clear()
+            _BUILT[key] = built
+    return [dict(item) for item in built]
+
+
+def _build_index_items(store: Store) -> list[dict[str, Any]]:
     docs = {d["file"]: d for d in store.documents()}
     recs = store.rows("select * from recommendations order by file, id")
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, render_template, session
 from werkzeug.exceptions import HTTPException
 
 from knowledge.config import db_path, updates_db_path
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config.setdefault("PLANES_UPDATES_DB", str(updates_db_path(Path(app.config["PLANES_DB"]))))
     app.json.ensure_ascii = False
+    # Werkzeug would answer "//x" with a redirect to an absolute URL built from the Host header.
+    app.url_map.merge_slashes = False
     app.extensions["assistant"] = Assistant(Path(app.config["PLANES_DB"]),
                                             Path(app.config["PLANES_UPDATES_DB"]))
 
@@ -88,6 +90,9 @@ def create_app(config: dict | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if session.get("sid"):  # a signed-in user's pages never go into a shared cache
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.vary.add("Cookie")
         return response
 
     return app

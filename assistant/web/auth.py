@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, render_template, request, url_for
 
 from ..errors import UserError
-from ..tracker.accounts import MAX_PER_ACCOUNT, MAX_PER_CLIENT, WINDOW_SECONDS, TooManyAttempts, authenticate
-from .security import csrf_token, current_user, safe_next, sign_in, sign_out
+from ..tracker.accounts import TooManyAttempts, authenticate
+from ..tracker.throttle import FREE_FAILURES
+from .redirects import local_redirect, safe_target
+from .security import csrf_token, current_user, sign_in, sign_out
 
 auth = Blueprint("auth", __name__)
 
@@ -16,17 +18,23 @@ WRONG = "Usuario o contraseña incorrectos."
 
 
 def _attempt(name: str, password: str):
-    config = current_app.config
+    # remote_addr is the socket peer, or with PLANES_PROXY_HOPS the address the trusted proxy saw:
+    # a client's own X-Forwarded-For never reaches it.
     client = request.remote_addr or "desconocido"
-    return authenticate(Path(config["PLANES_UPDATES_DB"]), name, password, client,
-                        config.get("PLANES_SIGNIN_MAX", MAX_PER_ACCOUNT),
-                        config.get("PLANES_SIGNIN_MAX_CLIENT", MAX_PER_CLIENT),
-                        config.get("PLANES_SIGNIN_WINDOW", WINDOW_SECONDS))
+    return authenticate(Path(current_app.config["PLANES_UPDATES_DB"]), name, password, client,
+                        int(current_app.config.get("PLANES_SIGNIN_FREE", FREE_FAILURES)))
 
 
 def _wait_message(seconds: int) -> str:
-    minutes = max(1, round(seconds / 60))
-    return f"Demasiados intentos fallidos. Intente de nuevo en {minutes} minuto{'s' if minutes > 1 else ''}."
+    if seconds < 90:
+        return f"Demasiados intentos fallidos. Intente de nuevo en {seconds} segundo{'s' if seconds > 1 else ''}."
+    minutes = round(seconds / 60)
+    return f"Demasiados intentos fallidos. Intente de nuevo en {minutes} minutos."
+
+
+def _next_arg(values) -> str | None:
+    """The page to return to after signing in: ``siguiente`` (or ``next``)."""
+    return values.get("siguiente") or values.get("next")
 
 
 def user_json(user) -> dict | None:
@@ -35,12 +43,12 @@ def user_json(user) -> dict | None:
 
 @auth.get("/entrar")
 def login():
-    return render_template("login.html", siguiente=safe_next(request.args.get("siguiente"), ""))
+    return render_template("login.html", siguiente=safe_target(_next_arg(request.args), ""))
 
 
 @auth.post("/entrar")
 def login_post():
-    target = safe_next(request.form.get("siguiente"), url_for("tracker.recommendations"))
+    target = safe_target(_next_arg(request.form), url_for("tracker.recommendations"))
     name = request.form.get("usuario", "")
     try:
         user = _attempt(name, request.form.get("contrasena", ""))
@@ -53,14 +61,14 @@ def login_post():
         return render_template("login.html", error=WRONG, usuario=name, siguiente=target), 401
     sign_in(user)
     flash(f"Sesión iniciada como {user.name}.")
-    return redirect(target, 303)
+    return local_redirect(target, url_for("tracker.recommendations"))
 
 
 @auth.post("/salir")
 def logout():
     sign_out()
     flash("Sesión cerrada.")
-    return redirect(url_for("pages.chat"), 303)
+    return local_redirect(url_for("pages.chat"), "/")
 
 
 @auth.get("/api/session")

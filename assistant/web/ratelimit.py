@@ -1,12 +1,13 @@
 """A rate limit that holds across gunicorn workers and costs a few microseconds.
 
-Fixed-window counters live in a small file shared by every worker: one 16-byte slot (window
-number, count) per client hash. A hit locks only its slot with a POSIX byte-range lock
-(``fcntl.lockf``), reads it, writes it back and unlocks: four system calls, no database, no
-daemon. POSIX locks belong to the process, so a thread lock serialises the threads of one worker
-first. Two clients whose hashes share a slot share its budget (counted together, never less
-strict). A fixed window lets a client send up to twice the limit around a window boundary; that
-is the price of one counter per client.
+"N/S" means: a burst of up to N requests, then N per S seconds on average (the generic cell rate
+algorithm, GCRA: each client keeps one "theoretical arrival time"; a request is refused while that
+time is more than the burst ahead of now). The times live in a small file shared by every worker:
+one 16-byte slot per client hash. A hit locks only its slot with a POSIX byte-range lock
+(``fcntl.lockf``), reads it, writes it back and unlocks: four system calls, no database, no daemon.
+POSIX locks belong to the process, so a thread lock serialises the threads of one worker first. Two
+clients whose hashes share a slot share its budget (counted together, never less strict). Unlike a
+fixed window, a client cannot send twice the limit around a window boundary.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-SLOT = struct.Struct("<qq")  # window number, hits in that window
+SLOT = struct.Struct("<dd")  # theoretical arrival time (epoch seconds), unused
 SLOTS = 8192
 
 
@@ -64,20 +65,21 @@ class SharedWindowLimiter:
     def hit(self, key: str, now: float | None = None) -> float | None:
         """Count one request of ``key``; None if allowed, else the seconds until it may retry."""
         now = time.time() if now is None else now
-        current = int(now // self.window)
+        interval = self.window / self.limit  # one request's share of the window
+        tolerance = self.window - interval  # how far ahead of now the client may run: the burst
         offset = self._slot(key)
         with self._lock:
             fd = self._file()
             fcntl.lockf(fd, fcntl.LOCK_EX, SLOT.size, offset)
             try:
-                window, count = SLOT.unpack(os.pread(fd, SLOT.size, offset))
-                count = count + 1 if window == current else 1
-                os.pwrite(fd, SLOT.pack(current, count), offset)
+                arrival, _ = SLOT.unpack(os.pread(fd, SLOT.size, offset))
+                arrival = max(arrival, now) if math.isfinite(arrival) else now
+                wait = arrival - now - tolerance
+                if wait <= 1e-9:
+                    os.pwrite(fd, SLOT.pack(arrival + interval, 0.0), offset)
             finally:
                 fcntl.lockf(fd, fcntl.LOCK_UN, SLOT.size, offset)
-        if count <= self.limit:
-            return None
-        return max(0.001, (current + 1) * self.window - now)
+        return None if wait <= 1e-9 else max(0.001, wait)
 
     @staticmethod
     def retry_header(seconds: float) -> str:

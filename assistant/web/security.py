@@ -10,10 +10,12 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 
 from ..errors import UserError
-from ..tracker.accounts import User, get_user
+from ..tracker.accounts import User
+from ..tracker.sessions import LIFETIME_SECONDS, close_session, open_session, session_user
+from .redirects import local_redirect
 
 DEV_ENVS = ("development", "desarrollo", "testing", "test")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -50,7 +52,7 @@ def init_security(app: Flask) -> None:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=LIFETIME_SECONDS,
     )
     # Secure cookies need HTTPS; plain-HTTP development keeps them off (PLANES_COOKIE_SECURE overrides).
     app.config["SESSION_COOKIE_SECURE"] = _flag(os.environ.get("PLANES_COOKIE_SECURE"), not dev)
@@ -130,19 +132,20 @@ def _csrf_protect():
 
 # ---- who is signed in -----------------------------------------------------------------------------------
 
+def _updates_db() -> Path:
+    return Path(current_app.config["PLANES_UPDATES_DB"])
+
+
 def current_user() -> User | None:
-    """The signed-in user, checked against the database (a disabled account or a changed
-    password ends the session)."""
+    """The signed-in user: the cookie's session id must name a live server-side session of an
+    active account (sign-out, disabling the account or a new password end it)."""
     if "user" in g:
         return g.user
     user = None
-    name = session.get("user")
-    if name:
-        user = get_user(Path(current_app.config["PLANES_UPDATES_DB"]), name)
-        if user is None or not user.active or user.session_epoch != session.get("epoch"):
-            session.pop("user", None)
-            session.pop("epoch", None)
-            user = None
+    if session.get("sid"):
+        user = session_user(_updates_db(), session.get("sid"))
+        if user is None:
+            session.pop("sid", None)
     g.user = user
     return user
 
@@ -150,12 +153,12 @@ def current_user() -> User | None:
 def sign_in(user: User) -> None:
     rotate_session()
     session.permanent = True
-    session["user"] = user.name
-    session["epoch"] = user.session_epoch
+    session["sid"] = open_session(_updates_db(), user)
     g.user = user
 
 
 def sign_out() -> None:
+    close_session(_updates_db(), session.get("sid"))
     rotate_session()
     g.user = None
 
@@ -172,13 +175,6 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """Only local paths: no open redirect through ?siguiente=."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 def _read_guard():
     if current_app.config["PLANES_PUBLIC_READ"] or request.endpoint in OPEN_ENDPOINTS:
         return None
@@ -186,4 +182,4 @@ def _read_guard():
         return None
     if wants_json():
         raise UserError("Debe iniciar sesión para consultar este servicio.", "no_autenticado", 401)
-    return redirect(url_for("auth.login", siguiente=request.full_path.rstrip("?")))
+    return local_redirect(url_for("auth.login", siguiente=request.full_path.rstrip("?")), url_for("auth.login"), 302)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..conversation import Conversations
+from ..private_files import private_sqlite
 
 SCHEMA = "create table if not exists conversations (id text primary key, at real not null, state blob not null)"
 
@@ -38,12 +39,11 @@ class SharedConversations:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or self._local.pid != os.getpid():  # never a connection inherited across fork
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
             conn.execute("pragma journal_mode = wal")
             conn.execute("pragma synchronous = off")
             conn.execute(SCHEMA)
-            os.chmod(self.path, 0o600)
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 

@@ -15,7 +15,6 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    redirect,
     render_template,
     request,
     url_for,
@@ -25,6 +24,7 @@ from ..errors import UserError
 from ..tracker import items as model
 from ..tracker.export import to_csv
 from ..tracker.updates import record_update
+from .redirects import local_redirect
 from .security import current_user
 
 tracker = Blueprint("tracker", __name__)
@@ -160,7 +160,7 @@ def detail(key: str):
     if item is None:
         abort(404)
     if item["key"] != key:
-        return redirect(url_for("tracker.detail", key=item["key"]))  # not 301: index ids change
+        return local_redirect(url_for("tracker.detail", key=item["key"]), "/recomendaciones", 302)  # not 301
     return _detail_page(item, items)
 
 
@@ -176,7 +176,7 @@ def update_form(key: str):
     user = current_user()
     if user is None:
         flash("Inicie sesión como editor para actualizar el estado.")
-        return redirect(url_for("auth.login", siguiente=url_for("tracker.detail", key=key)), 303)
+        return local_redirect(url_for("auth.login", siguiente=url_for("tracker.detail", key=key)), "/entrar")
     items = _load()
     item = _find(items, key)
     if not user.can_edit:
@@ -188,7 +188,7 @@ def update_form(key: str):
     except UserError as exc:
         return _detail_page(item, items, exc.message, dict(request.form), exc.status)
     flash("Estado actualizado." if created else "Esta actualización ya estaba registrada.")
-    return redirect(url_for("tracker.detail", key=item["key"]) + "#historial", 303)
+    return local_redirect(url_for("tracker.detail", key=item["key"]) + "#historial", "/recomendaciones")
 
 
 # ---- JSON API -------------------------------------------------------------------------------------------
