@@ -71,3 +71,12 @@ def test_its_recommendations_reach_the_tracker_and_the_brief(index):
     app = create_app({"PLANES_DB": str(index), "PLANES_UPDATES_DB": str(index.with_name("ed.db")), "TESTING": True})
     response = app.test_client().get("/api/brief?tipo=recomendaciones&periodo=2025-S1")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+def test_an_objective_of_the_new_plan_is_answered_from_its_first_evaluation(index):
+    from assistant.engine import Assistant
+
+    body = Assistant(index, index.with_name("editor-oei05.db")).ask("avance del OEI.05 en el primer semestre 2025")
+    assert body["found"], body["answer"]
+    assert "PEI 2025-2030" in body["answer"] and "AEI.05.01" in body["answer"]
+    assert {s["file"] for s in body["sources"]} == {"zz_documento_sin_pistas.pdf"}

@@ -45,6 +45,9 @@ def pick_plan(ctx: Context, code: str) -> tuple[str | None, list[str]]:
     r = ctx.resolver
     plans = r.plans_with_code(code)
     hinted = r.plan_for_hint(ctx.q)
+    report = r.report_for(ctx.q)
+    if not hinted and report and report["plan"] in plans:
+        hinted = report["plan"]  # the period named is evaluated against one plan: its codes mean that plan's
     if hinted:
         return hinted, [p for p in plans if p != hinted]
     measured = [p for p in plans if (p, code) in r.measured]
@@ -100,6 +103,12 @@ def answer_avance(ctx: Context) -> Answer | None:
         return not_found(f"El código {code} no figura en ninguno de los documentos del corpus.", "avance",
                          ctx.entities())
     rows = measurements(ctx, code, plan)
+    report = ctx.resolver.report_for(q)
+    asks_avance = re.search(r"\b(avance|avanz\w*|desempeno|cumplimiento|como le fue|como va|nivel)\b", q.text)
+    if report and asks_avance and code.count(".") == 1 and not any(r["period"] == report["period"] for r in rows):
+        by_actions = actions_answer(ctx, code, plan, report)
+        if by_actions is not None:
+            return by_actions
     if not rows:
         measured_plans = {r["plan"] for r in ctx.store.rows("select plan from measurements")}
         reports = ", ".join(sorted(measured_plans)) or "ninguno"
@@ -115,6 +124,28 @@ def answer_avance(ctx: Context) -> Answer | None:
         result = period_answer(ctx, code, plan, rows, others)
     result.text += note
     return result
+
+
+ACTION_AVANCE = ("avance_pei", "avance", "avance_tipo1")
+
+
+def actions_answer(ctx: Context, code: str, plan: str, report: dict) -> Answer | None:
+    """A semester report evaluates an objective through its actions: "avance del OEI.05 en el primer
+    semestre" is answered with the avance of each of its AEI, and says so."""
+    prefix = code.replace("OEI.", "AEI.").replace("OES.", "AES.") + "."
+    fb = ctx.resolver.facts
+    for metric in ACTION_AVANCE:
+        facts = [f for f in fb.measured(metric, report["period"])
+                 if (f.get("subject") or "").startswith(prefix) and f.get("plan") == plan and f["file"] == report["file"]]
+        if facts:
+            label = METRIC_LABELS.get(metric, metric)
+            listing = "; ".join(f"{f['subject']}: {fmt(f['value'], f.get('raw'))}" for f in facts)
+            text = (f"El informe del {describe_period(report['period'])} no da un avance de {code} ({plan}) como "
+                    f"objetivo: lo evalúa por sus acciones estratégicas. {label[0].upper() + label[1:]}: {listing}.")
+            rows = [[f["subject"], label, fmt(f["value"], f.get("raw"))] for f in facts]
+            return Answer(text, intent="avance", entities=ctx.entities(plan=plan, period=report["period"], code=code),
+                          columns=["Acción", "Medida", "Valor"], rows=rows).cite(*facts)
+    return None
 
 
 def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
