@@ -19,6 +19,8 @@ THRESHOLD_RULES: list[tuple[str, str]] = [
     (">=", rf"\b(?:igual o (?:mayor|superior) (?:a|al|que)|al menos (?:el|un)?|como minimo|de (?:al menos )?)\s*{_NUM}"
            rf"\s*(?:o mas|a mas)\b"),
     (">=", rf"\b(?:igual o (?:mayor|superior) (?:a|al|que)|al menos (?:el|un)?|como minimo)\s*{_NUM}"),
+    (">=", rf"\b(?:llegaron|llego|alcanzaron|alcanzo|lograron|logro|tuvieron|tuvo|obtuvieron)\s+(?:al|el|a un|un)\s+{_NUM}"
+           rf"\s*(?:%|por ciento)"),
     (">", rf"\b(?:por encima del?|mayor(?:es)? (?:a|al|de|que)|superior(?:es)? (?:a|al)|mas del?|sobre el|"
           rf"superaron el|supera el|superan el)\s*{_NUM}"),
 ]

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from knowledge.extract.prose_figures import content_stems
 from knowledge.stemming import tokens
+from queries.operations import share
 
 from ..answer import Answer
 from ..resolve import describe_period
@@ -28,6 +29,19 @@ def _names(column: frozenset[str], wanted: set[str]) -> bool:
 
 def _table_key(f: dict) -> tuple[str, str]:
     return f["file"], f.get("locator") or ""
+
+
+def _share_of_column(ctx: Context, cell: dict) -> str:
+    """The row's share of its column: its value over the sum of the column's rows."""
+    column = [f for facts in ctx.resolver.facts.by_label.values() for f in facts
+              if _table_key(f) == _table_key(cell) and f["noun"] == cell["noun"]]
+    total = sum(f["value"] for f in column)
+    if not total or len(column) < 2:
+        return ""
+    s = share(int(cell["value"]), int(total)) if float(cell["value"]).is_integer() and float(total).is_integer() else None
+    if s is None:
+        return ""
+    return f" ({s.arithmetic} del total de la columna, suma de sus {len(column)} filas)"
 
 
 def answer_table_cells(ctx: Context) -> Answer | None:
@@ -76,7 +90,10 @@ def answer_table_cells(ctx: Context) -> Answer | None:
                 chosen.append(f)
         chosen = list({id(f): f for f in chosen}.values())
         first = facts[0]
-        pieces.append(f"{first['lead']} — " + "; ".join(f"{f['noun']}: {f['raw']}" for f in chosen))
+        piece = f"{first['lead']} — " + "; ".join(f"{f['noun']}: {f['raw']}" for f in chosen)
+        if wants_percent and not any(f.get("unit") == "%" for f in chosen):
+            piece += _share_of_column(ctx, first)  # "¿qué porcentaje del total correspondió a Asia?"
+        pieces.append(piece)
         table_rows += [[first["lead"], f["noun"], f["raw"]] for f in chosen]
         cited.append({**first, "text": first["sentence"]})
     first = cited[0]

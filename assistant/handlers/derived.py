@@ -76,7 +76,9 @@ def _threshold_answer(ctx: Context, facts: list[dict], metric: str, period: str 
     scope = f" del {prefix.rstrip('.').replace('AEI.', 'OEI.').replace('AES.', 'OES.')}" \
         if prefix and prefix.count(".") == 2 else ""
     plan = facts[0].get("plan")
-    head = (f"{len(subjects)} de {len(measured)} {KIND_PLURALS.get(kind, kind)}{scope} ({plan}, "
+    part = share(len(subjects), len(measured))
+    article = "las" if kind.startswith("A") else "los"
+    head = (f"{part.arithmetic} de {article} {KIND_PLURALS.get(kind, kind)}{scope} ({plan}, "
             f"{describe_period(period)}) tuvieron {label} {COMPARATOR_WORDS[comparator]} {number(limit)} %")
     listing = ", ".join(f"{f['subject']} ({number(f['value'])} %)" for f in sorted(result.kept, key=lambda f: f["subject"]))
     text = head + (f": {listing}." if listing else ".")
