@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..tracker.status import CurrentStatuses
 from .data import Catalog, level_rule, metric_label, metric_unit, resolve_period, rule_sources
 from .escape import shorten
-from .matrix import DONE, STATUS_ORDER, aggregate_sources, current_text, load_items, status_label, units_of
+from .matrix import DONE, STATUS_ORDER, aggregate_sources, load_items, status_label, units_of
 from .model import (
     GOAL,
     MISSING,
@@ -240,7 +241,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
     if not rows:
         section.blocks.append(Text(f"{MISSING}: el índice no tiene recomendaciones de este informe."))
         return section
-    by_row = {rid: item for item in load_items(cat, today, updates_db) for rid in item["index_ids"]}
+    statuses = CurrentStatuses(load_items(cat, today, updates_db))
     followed = [r for r in rows if r.get("list_kind") != "nueva"]
     new = [r for r in rows if r.get("list_kind") == "nueva"]
     if followed:
@@ -262,7 +263,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
         for r in followed:
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       r.get("status_raw") or status_label(r.get("status")), _current(by_row.get(r["id"]), r)],
+                       r.get("status_raw") or status_label(r.get("status")), _current(statuses, r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     if new:
@@ -272,19 +273,18 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
             plazo = fmt_number(r.get("plazo_meses"))
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       f"{plazo} meses" if plazo else None, _current(by_row.get(r["id"]), r)],
+                       f"{plazo} meses" if plazo else None, _current(statuses, r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     return section
 
 
-def _current(item: dict | None, row: dict) -> str:
-    """The status a later report or an app update gives this row's recommendation."""
-    if item is None:
+def _current(statuses: CurrentStatuses, row: dict) -> str:
+    """The status a later report or an app update gives this row's recommendation (the rule of
+    assistant.tracker.status), or that nothing came after the report."""
+    if statuses.item_of(row["id"]) is None:
         return MISSING
-    own = next((e for e in item["printed"] if e["index_id"] == row["id"]), None)
-    since = (own or {}).get("report", {}).get("date_iso") or ""
-    later = [e for e in item["printed"] if e.get("status") and (e["report"].get("date_iso") or "") > since]
-    if item.get("status_source") == "actualizacion" or later:
-        return current_text(item)
+    current = statuses.for_row(row)
+    if current.from_update or (current.status and current.printed_period != row.get("period")):
+        return current.describe()
     return "sin seguimiento aún" if row.get("list_kind") == "nueva" else "sin cambios posteriores"

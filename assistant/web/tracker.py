@@ -100,7 +100,7 @@ def _source_url(source: dict) -> str:
 
 SUMMARY_FIELDS = ("report", "list_kind", "number", "aspecto", "text", "accion_clave", "responsible",
                   "plazo_meses", "due_date", "due_basis", "overdue", "status", "status_label",
-                  "status_source", "status_date", "last_update", "updates_count")
+                  "status_source", "status_text", "status_date", "last_update", "updates_count")
 
 
 def summary(item: dict) -> dict[str, Any]:
