@@ -126,6 +126,7 @@ class CurrentStatuses:
 
     def __init__(self, items: list[dict[str, Any]]):
         self.items = items
+        self.memo: dict[Any, Any] = {}  # derived results that live as long as these statuses
         self._by_row = {rid: item for item in items for rid in item["index_ids"]}
 
     def item_of(self, row_id: int) -> dict[str, Any] | None:
@@ -198,14 +199,30 @@ def normalise(status: Any) -> str | None:
     return normalise_status(status) if isinstance(status, str) else None
 
 
+_cache: dict[tuple, CurrentStatuses] = {}
+
+
 def current_statuses(store: Store, updates_db: Path | None, today: date | None = None) -> CurrentStatuses:
-    """Every tracked item with its printed statuses and the editors' updates, ready for lookups.
-    A missing or unreadable editor database leaves the printed statuses."""
+    """Every tracked item with its printed statuses and the editors' updates, ready for lookups
+    (shared: do not modify the items). Kept while the index file, the last update and the day stay
+    the same. A missing or unreadable editor database leaves the printed statuses."""
+    from .db import connect
     from .items import load
 
     db = updates_db if updates_db is not None and Path(updates_db).exists() else None
     today = today or date.today()
     try:
-        return CurrentStatuses(load(store, db, today))
+        last = connect(db).execute("select max(id) from status_updates").fetchone()[0] if db else None
     except Exception:  # noqa: BLE001 - an unreadable editor DB must not stop answers; printed statuses stand
-        return CurrentStatuses(load(store, None, today))
+        db, last = None, None
+    stat = Path(store.db_file).stat()
+    key = (str(store.db_file), stat.st_ino, stat.st_mtime_ns, stat.st_size, str(db), last, today)
+    found = _cache.get(key)
+    if found is None:
+        try:
+            found = CurrentStatuses(load(store, db, today))
+        except Exception:  # noqa: BLE001 - as above
+            found = CurrentStatuses(load(store, None, today))
+        _cache.clear()
+        _cache[key] = found
+    return found
