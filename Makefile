@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PLANES_CORPUS ?= $(abspath ../shared/corpus)
 
-.PHONY: setup run test ingest bench fault lint clean
+.PHONY: setup run test ingest bench fault lint clean shell
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: ingest
 fault: ingest
 	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 	$(BIN)/python bench/fault.py
+
+# A shell with .venv/bin first on PATH, so `planes` is at hand (leave it with `exit`).
+shell: setup
+	@echo "Entorno de .venv activo: «planes --help» para empezar; «exit» para salir."
+	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(BIN)):$$PATH" PS1="(planes) $${PS1:-\$$ }" $${SHELL:-/bin/sh} -i
 
 lint: setup
 	$(BIN)/ruff check .
