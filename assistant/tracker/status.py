@@ -82,7 +82,7 @@ class CurrentStatus:
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "label": self.label, "source": self.source, "date": self.date,
                 "user": self.user, "comment": self.comment, "printed_status": self.printed_status,
-                "printed_period": self.printed_period, "text": self.describe()}
+                "printed_period": self.printed_period, "origin": self.origin(), "text": self.describe()}
 
 
 def spanish_day(iso: str | None) -> str:

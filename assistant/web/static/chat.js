@@ -91,7 +91,7 @@
 
   function renderTable(table) {
     const wrap = el("div", "table-wrap");
-    const t = el("table", "data");
+    const t = el("table", "data cards");
     const cap = el("caption", "sr-only", "Datos de la respuesta");
     t.appendChild(cap);
     const head = t.createTHead().insertRow();
@@ -99,7 +99,11 @@
     const body = t.createTBody();
     (table.rows || []).forEach((r) => {
       const tr = body.insertRow();
-      r.forEach((c) => { tr.insertCell().textContent = c === null || c === undefined ? "sin dato" : String(c); });
+      r.forEach((c, i) => {
+        const td = tr.insertCell();
+        td.textContent = c === null || c === undefined ? "sin dato" : String(c);
+        td.dataset.label = String(table.columns[i] === undefined ? "" : table.columns[i]);  // its heading, on narrow screens
+      });
     });
     wrap.appendChild(t);
     return wrap;
