@@ -119,3 +119,20 @@ def test_editor_update_reaches_chat_brief_and_csv(page, tmp_path):
     assert rows[KEY]["estado"] == "Ejecutado/Culminado" and rows[KEY]["actualizado por"] == EDITOR
     assert rows[KEY]["estado actual (de dónde viene)"].startswith(f"Ejecutado/Culminado, actualizado por {EDITOR}")
     shot(page, "09-seguimiento-culminada")
+
+
+def test_whole_numbers_are_highlighted_but_not_years_or_codes(page):
+    page.goto("/")
+    page.fill("#question", "¿Cuántas AEI tuvieron avance bajo en el informe anual 2024?")
+    with page.expect_response(lambda r: r.url.endswith("/api/ask")) as info:
+        page.press("#question", "Enter")
+    data = info.value.json()
+    answer = page.locator("article.answer").last
+    answer.wait_for()
+    emphasised = answer.locator(".answer-text strong.fig").all_inner_texts()
+    wholes = [x for x in emphasised if re.fullmatch(r"\d+", x)]
+    assert wholes, emphasised
+    assert all(w in data["answer"] for w in wholes)
+    assert not any(re.fullmatch(r"(?:19|20)\d\d", x) for x in emphasised), emphasised  # years are not figures
+    assert "2024" in answer.locator(".answer-text").inner_text()
+    shot(page, "10-cifras-enteras")

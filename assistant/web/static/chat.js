@@ -12,7 +12,9 @@
   const MAX_TURNS = 30;
   // Figures: numbers with decimals, thousands separators or a percent sign; never the digits of a
   // code such as AEI.01.05 or a year.
-  const FIGURE_RE = /(?<![\w.,])(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?(?:\s?%)?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+)(?!\w|[.,]\d)/g;
+  // Figures: thousands, percentages, decimals and whole numbers; not years, codes (OEI.05, AOI…),
+  // dates (2025-09-30) nor the numbers that name a recommendation ("N.º 3").
+  const FIGURE_RE = /(?<![\w.,\-/])(?<!N\.º |n\.° |N\.° |n\.º )(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?(?:\s?%)?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+|(?!(?:19|20)\d\d(?!\d))-?\d+)(?!\w|[.,]\d|-\d|\/)/g;
   let state = load();
   let busy = false;
 
