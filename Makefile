@@ -10,7 +10,7 @@ RUN_DEBS := nginx:nginx
 # libatomic.so.1: the Node.js that Playwright ships to drive Chromium needs it.
 TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils libatomic.so.1:libatomic1
 
-.PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean
+.PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean shell
 
 # Checks with `command -v` (and /usr/sbin, outside a root PATH) or, for a library, `ldconfig -p`:
 # milliseconds when all is there.
@@ -74,6 +74,11 @@ bench: ingest
 fault: deps-run ingest
 	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py
 	$(BIN)/python bench/fault.py
+
+# A shell with .venv/bin first on PATH, so `planes` is at hand (leave it with `exit`).
+shell: setup
+	@echo "Entorno de .venv activo: «planes --help» para empezar; «exit» para salir."
+	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(BIN)):$$PATH" PS1="(planes) $${PS1:-\$$ }" $${SHELL:-/bin/sh} -i
 
 lint: setup
 	$(BIN)/ruff check .

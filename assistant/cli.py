@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 from knowledge.config import corpus_dir, db_path, updates_db_path
 from knowledge.index import build_index
 from knowledge.store import IndexMissing
+
+from .commands.spanish import SpanishArgumentParser
 
 if TYPE_CHECKING:
     from .engine import Assistant
@@ -83,6 +86,34 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+# Spanish names of what `planes coverage` counts (record tables, metrics, statement topics).
+COUNT_LABELS = {"lineas": "líneas", "filas_de_tabla": "filas de tabla", "entities": "objetivos y acciones",
+                "indicators": "indicadores", "targets": "metas", "measurements": "mediciones",
+                "activities": "actividades operativas", "critical_actions": "acciones críticas",
+                "recommendations": "recomendaciones", "statements": "cifras en el texto"}
+DETAIL_LABELS = {"entidades_por_tipo": "objetivos y acciones por tipo",
+                 "entidades_con_prioridad": "objetivos y acciones con prioridad",
+                 "mediciones_por_medida": "mediciones por medida",
+                 "recomendaciones_por_lista": "recomendaciones por lista",
+                 "indicadores_con_linea_de_base": "indicadores con línea de base",
+                 "indicadores_con_metas": "indicadores con metas",
+                 "afirmaciones_por_tema": "cifras en el texto por tema"}
+TOPIC_LABELS = {"acciones_por_nivel": "acciones por nivel", "acciones_total": "total de acciones",
+                "avance_pei_prosa": "avance PEI", "avance_poi_prosa": "avance POI", "conteo": "conteos",
+                "porcentaje_con_conteo": "porcentajes con su conteo",
+                "recomendaciones_implementacion": "implementación de recomendaciones",
+                "nueva": "nuevas", "seguimiento": "en seguimiento"}
+
+
+def _label(key: str) -> str:
+    from .answer import METRIC_LABELS  # imported here: `planes ingest` stays light
+
+    metric = METRIC_LABELS.get(key)
+    if metric:
+        return metric
+    return COUNT_LABELS.get(key) or TOPIC_LABELS.get(key) or key.replace("_", " ")
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from knowledge.coverage import coverage
 
@@ -90,42 +121,56 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    print(f"{len(data['documents'])} documentos en el índice" +
+          (f" (construido el {data['built_at'][:16].replace('T', ' ')})" if data.get("built_at") else "") + ".")
     for doc in data["documents"]:
-        print(f"{doc['file']}: {doc['kind']} · {doc['plan']} · {doc['period'] or 'sin período'}")
+        print(f"\n{doc['file']}: {doc['kind']} · {doc['plan']} · {doc['period'] or 'sin período'}")
         print(f"  {doc['title']}")
-        print("  " + ", ".join(f"{k}: {v}" for k, v in doc["counts"].items()))
+        print("  " + ", ".join(f"{_label(k)}: {v}" for k, v in doc["counts"].items()))
         for name, value in doc["detalle"].items():
             if value:
-                shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
-                print(f"    {name.replace('_', ' ')}: {shown}")
+                shown = ", ".join(f"{_label(str(k))}: {v}" for k, v in value.items()) \
+                    if isinstance(value, dict) else value
+                print(f"    {DETAIL_LABELS.get(name, name.replace('_', ' '))}: {shown}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planes", description="Asistente de planes del MRE.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+DB_HELP = "archivo del índice (por defecto PLANES_DB, o var/planes.db)"
 
-    p = sub.add_parser("ingest", help="construye el índice a partir del corpus")
-    p.add_argument("--corpus", help="carpeta de documentos (por defecto PLANES_CORPUS)")
-    p.add_argument("--db", help="archivo del índice (por defecto PLANES_DB)")
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = SpanishArgumentParser(
+        prog="planes", description="Asistente de planes del MRE: consultas, briefs y seguimiento de "
+                                   "recomendaciones sobre los documentos del corpus.",
+        epilog="«planes COMANDO --help» describe cada comando.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO", title="comandos")
+
+    p = sub.add_parser("ingest", help="construye el índice a partir del corpus",
+                       description="Construye el índice a partir del corpus (de forma atómica; conserva las "
+                                   "actualizaciones de estado hechas en la aplicación).")
+    p.add_argument("--corpus", metavar="CARPETA", help="carpeta de documentos (por defecto PLANES_CORPUS)")
+    p.add_argument("--db", metavar="RUTA", help=DB_HELP)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("ask", help="responde una pregunta, como /api/ask")
-    p.add_argument("pregunta")
+    p = sub.add_parser("ask", help="responde una pregunta, como /api/ask",
+                       description="Responde una pregunta con la cifra, su contexto y sus fuentes.")
+    p.add_argument("pregunta", metavar="PREGUNTA", help="la pregunta, entre comillas")
     p.add_argument("--json", action="store_true", help="imprime el cuerpo JSON de /api/ask")
-    p.add_argument("--db")
+    p.add_argument("--db", metavar="RUTA", help=DB_HELP)
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("search", help="busca pasajes en los documentos")
-    p.add_argument("texto")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--db")
+    p = sub.add_parser("search", help="busca pasajes en los documentos",
+                       description="Busca pasajes en los documentos (texto completo, ordenados por pertinencia).")
+    p.add_argument("texto", metavar="TEXTO", help="palabras a buscar")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="cuántos pasajes mostrar (por defecto 10)")
+    p.add_argument("--json", action="store_true", help="imprime el resultado en JSON, como /api/search")
+    p.add_argument("--db", metavar="RUTA", help=DB_HELP)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("coverage", help="qué se extrajo, por documento y tipo de registro")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--db")
+    p = sub.add_parser("coverage", help="qué se extrajo, por documento y tipo de registro",
+                       description="Qué se extrajo de cada documento, por tipo de registro.")
+    p.add_argument("--json", action="store_true", help="imprime el resultado en JSON")
+    p.add_argument("--db", metavar="RUTA", help=DB_HELP)
     p.set_defaults(func=cmd_coverage)
 
     for name in COMMAND_MODULES:  # commands that live in their own modules (brief, audit, users)
@@ -149,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrumpido", file=sys.stderr)
+    except BrokenPipeError:  # the reader went away (« | head »): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1
 
 

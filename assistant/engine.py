@@ -9,7 +9,8 @@ from knowledge.records import SCHEMA
 from knowledge.store import IndexMissing, Store, locator
 
 from .conversation import Conversations
-from .router import answer_question
+from .router import answer_question, resolver_for
+from .suggestions import starters
 
 REQUIRED_TABLES = frozenset({"documents", "lines", "passages", "passages_fts", "tables", "meta",
                              "recommendation_links", *SCHEMA})
@@ -37,6 +38,13 @@ class Assistant:
         cid = self.conversations.put(conversation_id, new_state)
         result["conversation_id"] = cid
         return result
+
+    def starters(self) -> list[str]:
+        """Example questions for the chat page, built from the index (assistant.suggestions)."""
+        try:
+            return starters(self.store, resolver_for(self.store), self.updates_db)
+        except (IndexMissing, Exception):  # noqa: BLE001 - the page still works without examples
+            return []
 
     def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
         docs = {d["file"]: d for d in self.store.documents()}

@@ -11,6 +11,7 @@ from typing import Any
 from knowledge.stemming import STOPWORDS, tokens
 from knowledge.store import Store
 
+from . import suggestions
 from .answer import Answer, not_found
 from .brief_links import brief_url_for
 from .brief_links import url as brief_url
@@ -352,6 +353,7 @@ def answer_question(store: Store, question: str, state: dict | None,
     if answer.intent == "brief" or "brief" in intents:
         answer = brief_answer(ctx, answer)
     result = answer.to_dict(store, resolver)
+    result["suggestions"] = suggestions.for_answer(store, resolver, question, result, updates_db)
     if result["brief_url"] is None:
         result["brief_url"] = brief_url_for(result["intent"], result["entities"], question, result["found"])
     resolved = [c for c in [result["entities"].get("code")] if c] or q.codes

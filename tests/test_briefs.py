@@ -168,7 +168,8 @@ def test_recommendations_overdue_first_with_history(briefs, texts):
 def test_recommendation_filters(store):
     b = gather(store, "recomendaciones", estado="en proceso", now=NOW)
     table = b.sections[-1].blocks[0]
-    assert table.rows and {row[3] for row in table.rows} == {"En proceso"}
+    assert table.rows and {row[3].split(",")[0] for row in table.rows} == {"En proceso"}
+    assert all(row[3].startswith("En proceso, según el informe ") for row in table.rows)
     b = gather(store, "recomendaciones", unidad="nadie-con-este-nombre", now=NOW)
     assert "sin dato" in b.sections[0].blocks[0].text
 

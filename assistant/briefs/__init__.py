@@ -21,6 +21,7 @@ from ..brief_links import parse_code
 from ..errors import UserError
 from .answer import answer_brief
 from .data import Catalog
+from .fit import LEVELS, MAX_PAGES, first_level, page_count, summarised
 from .matrix import recommendations_brief
 from .model import Brief
 from .objective import objective_brief
@@ -72,7 +73,16 @@ def build_brief(store: Store, kind: str, now: datetime | None = None, **params: 
     """The brief as a PDF, with the file name to offer for download."""
     now = now or datetime.now()
     brief = gather(store, kind, now=now, **params)
-    return BriefFile(brief.filename, render_pdf(brief, now), brief)
+    shown, pdf = brief, render_pdf(brief, now)
+    limit = MAX_PAGES.get(brief.kind)
+    pages = page_count(pdf)
+    # summarised until it fits (assistant.briefs.fit), starting at the level the overflow suggests
+    for level in LEVELS[first_level(pages, limit):] if limit and pages > limit else ():
+        shown = summarised(brief, level, limit)
+        pdf = render_pdf(shown, now)
+        if page_count(pdf) <= limit:
+            break
+    return BriefFile(brief.filename, pdf, shown)
 
 
 def render_pdf(brief: Brief, generated: datetime | None = None) -> bytes:

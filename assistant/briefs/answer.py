@@ -44,16 +44,15 @@ def cited(result: dict[str, Any]) -> list[tuple[Source, dict[str, Any]]]:
 def answer_brief(result: dict[str, Any], question: str, today: date) -> Brief:
     pairs = cited(result)
     sources = [s for s, _ in pairs]
-    intent = f" · intención: {result['intent']}" if result.get("intent") else ""
     brief = Brief(kind="respuesta", title="Respuesta del asistente",
-                  subtitle=f"Consulta del {spanish_date(today)}{intent}",
+                  subtitle=f"Consulta del {spanish_date(today)}",
                   filename=safe_filename("brief", "respuesta", today.isoformat()))
     brief.sections.append(Section("Pregunta", [Text(question, style="quote", breaks=True)]))
     answer = Section("Respuesta")
     if not result.get("found"):
         answer.blocks.append(Text("Los documentos no contienen una respuesta precisa a esta pregunta; se muestra lo "
                                   "más cercano que encontró el asistente.", style="note"))
-    answer.blocks.append(Text(str(result.get("answer") or "sin dato"), sources=sources, breaks=True))
+    answer.blocks.append(Text(str(result.get("answer") or "sin dato"), sources=sources, breaks=True, keep=True))
     brief.sections.append(answer)
     table = result.get("table")
     if isinstance(table, dict) and table.get("columns"):
@@ -61,7 +60,7 @@ def answer_brief(result: dict[str, Any], question: str, today: date) -> Brief:
         for row in table.get("rows") or []:
             block.add([None if c is None or c == "" else str(c) for c in row], sources)
         brief.sections.append(Section("Tabla", [block]))
-    listing = Section("Fuentes citadas")
+    listing = Section("Fuentes citadas", optional=True)
     if pairs:
         block = Table(["Documento", "Ubicación", "Extracto"], widths=[24, 22, 54])
         for src, item in pairs:

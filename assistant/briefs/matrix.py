@@ -92,16 +92,14 @@ def due_text(item: dict[str, Any]) -> str | None:
 
 
 def current_text(item: dict[str, Any]) -> str:
-    """The current status and where it comes from (a report's period, or the app)."""
-    if item.get("status_source") == "actualizacion":
-        return f"{item['status_label']} (aplicación, {item.get('status_date')})"
-    period = next((e["report"].get("period") for e in reversed(item["printed"]) if e.get("status")), None)
-    return f"{item['status_label']} ({period})" if period else item["status_label"]
+    """The current status and where it comes from (assistant.tracker.status: the rule every surface
+    uses): "Ejecutado/Culminado, actualizado por ana el 04/12/2026; el informe 2024 imprimía En proceso"."""
+    return item.get("status_text") or item["status_label"]
 
 
 def recommendation_row(cat: Catalog, item: dict[str, Any], text_limit: int = 220) -> tuple[list, list[Source]]:
     cells = [ref_of(item), shorten(item.get("text"), text_limit), "; ".join(item["responsible"]) or None,
-             item["status_label"], due_text(item), history_text(item)]
+             current_text(item), due_text(item), history_text(item)]
     return cells, item_sources(cat, item)
 
 

@@ -49,6 +49,8 @@ class Text:
     sources: list[Source] = field(default_factory=list)
     style: str = "body"              # body | note | quote
     breaks: bool = False             # keep the text's line breaks
+    chart_note: bool = False         # about the chart just before it (left out with that chart)
+    keep: bool = False               # a summary keeps it whole (the answer itself, a note on a column)
 
 
 @dataclass
@@ -67,6 +69,8 @@ class Table:
     sources: list[list[Source]] = field(default_factory=list)   # one list per row
     widths: list[float] | None = None                            # relative column widths (the briefs give tenths)
     caption: str = ""
+    more: str = ""                   # where the full list is, said when a summary cuts rows ("; todas en …")
+    levels: list[int] = field(default_factory=list)              # columns whose cells are coloured by level
 
     def add(self, cells: list[str | None], sources: list[Source] | None = None) -> None:
         self.rows.append(cells)
@@ -93,6 +97,7 @@ Block = Text | Facts | Table | Chart
 class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
+    optional: bool = False           # left out first when the brief must be summarised to fit its pages
 
 
 @dataclass
@@ -105,6 +110,7 @@ class Brief:
     plan: str | None = None
     period: str | None = None
     notes: list[str] = field(default_factory=list)  # shown under the title (e.g. which plan)
+    scale: float = 1.0               # type scale; a summarised brief (assistant.briefs.fit) uses less
 
 
 def fmt_number(value: float | None, unit: str = "") -> str | None:

@@ -250,7 +250,15 @@ def _indicators(g: Gather) -> Section:
             entry["targets"].setdefault(int(t["year"]), t)
         entry["sources"].append(g.src(t))
     if not by_code:
-        section.blocks.append(Text(f"{MISSING}: el índice no registra indicadores ni metas de {g.code} en {g.plan}."))
+        named = {m.get("indicator_name"): g.src(m) for m in g.measurements if m.get("indicator_name")}
+        if named:  # the plan's own table is not in the corpus, but the reports name what they measure
+            section.blocks.append(Text(f"Los informes de evaluación miden {g.code} con: "
+                                       + "; ".join(f"«{n}»" for n in named)
+                                       + f". Su línea de base y sus metas no figuran en los documentos de {g.plan}.",
+                                       list(dict.fromkeys(named.values()))))
+        else:
+            section.blocks.append(Text(f"{MISSING}: el índice no registra indicadores ni metas de {g.code} "
+                                       f"en {g.plan}."))
         return section
     years = sorted({y for e in by_code.values() for y in e["targets"]})[-8:]
     table = Table(["Indicador", "Línea de base", *[f"Meta {y}" for y in years]],
@@ -463,7 +471,8 @@ def _children(g: Gather, periods: list[str]) -> Section:
         critical[c["owner"]].append(c.get("period") or "")
     measured_periods = [p for p in periods if any(p in per[c] for c in codes)]
     table = Table(["Acción", *[f"Avance {p}" for p in measured_periods], "Nivel", "Crítica en"],
-                  widths=[44, *[12] * len(measured_periods), 13, 12])
+                  widths=[44, *[12] * len(measured_periods), 13, 12], levels=[1 + len(measured_periods)],
+                  more="; todas en el brief de cada acción")
     for code in codes:
         title, row = titles.get(code, ("", None))
         sources = [g.src(row)] if row else []
@@ -513,7 +522,7 @@ def _critical(g: Gather, periods: list[str]) -> Section:
         for c in g.critical:
             pri = {1: "sí", 0: "no"}.get(c.get("priorizado"))
             aois = ", ".join(units_of(c.get("aois"))) or None
-            table.add([c["owner"], c.get("period"), pri, shorten(c.get("reason"), 520), aois], [g.src(c)])
+            table.add([c["owner"], c.get("period"), pri, shorten(c.get("reason"), 300), aois], [g.src(c)])
         section.blocks.append(table)
     elif [p for p in periods if p in g.critical_periods]:
         said = [p for p in periods if p in g.critical_periods]
@@ -547,17 +556,17 @@ def _recommendations(g: Gather, today: date, updates_db: Path | None) -> Section
     texts += [i.get("name") or "" for i in g.indicators]
     texts += [m.get("indicator_name") or "" for m in g.measurements]
     units = [u for e in g.entities for u in units_of(e.get("responsible"))]
-    found = related(items, texts, units)
-    section = Section("Recomendaciones relacionadas")
+    found = related(items, texts, units, limit=4)
+    section = Section("Recomendaciones relacionadas", optional=True)
     if not found:
         section.blocks.append(Text("Ninguna recomendación de los informes comparte términos distintivos con "
                                    f"{g.code}.", style="note"))
         return section
-    table = Table(["Ref.", "Recomendación", "Responsable", "Estado", "Vence", "Historial"],
-                  widths=[12, 31, 20, 19, 11, 22])
+    table = Table(["Ref.", "Recomendación", "Estado actual", "Vence"], widths=[14, 48, 27, 11],
+                  more="; todas, con su historial, en /recomendaciones")
     for item in found:
-        cells, sources = recommendation_row(g.cat, item, 200)
-        table.add(cells, sources)
+        cells, sources = recommendation_row(g.cat, item, 180)
+        table.add([cells[0], cells[1], cells[3], cells[4]], sources)
     section.blocks.append(table)
     section.blocks.append(Text("Relación estimada por coincidencia de términos entre la recomendación y la "
                                "denominación o los indicadores del objetivo; los informes no las vinculan por código.",

@@ -5,6 +5,7 @@ the numbered list of sources at the end. Every string reaches Paragraph through 
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 from datetime import datetime
 
 from reportlab.lib import colors
@@ -38,33 +39,53 @@ PAD = L.PAD
 HEADER_BG = colors.HexColor("#e9eef3")
 RULE = colors.HexColor("#b8c4cf")
 
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=L.BODY_SIZE, leading=L.BODY_LEADING,
-                       spaceAfter=L.BODY_AFTER)
-STYLES = {
-    "title": ParagraphStyle("title", _BASE, fontName="Helvetica-Bold", fontSize=L.TITLE_SIZE,
-                            leading=L.TITLE_LEADING, spaceAfter=L.TITLE_AFTER),
-    "subtitle": ParagraphStyle("subtitle", _BASE, fontSize=L.SUBTITLE_SIZE, textColor=colors.HexColor("#333333"),
-                               spaceAfter=L.SUBTITLE_AFTER),
-    "h2": ParagraphStyle("h2", _BASE, fontName="Helvetica-Bold", fontSize=L.H2_SIZE, leading=L.H2_LEADING,
-                         spaceBefore=L.H2_BEFORE, spaceAfter=L.H2_AFTER, textColor=colors.HexColor("#1f3f5b")),
-    "body": _BASE,
-    "quote": ParagraphStyle("quote", _BASE, leftIndent=L.QUOTE_INDENT, borderPadding=L.QUOTE_PADDING,
-                            backColor=colors.HexColor("#f4f6f8")),
-    "note": ParagraphStyle("note", _BASE, fontName="Helvetica-Oblique", fontSize=L.NOTE_SIZE,
-                           leading=L.NOTE_LEADING, textColor=colors.HexColor("#444444")),
-    "cell": ParagraphStyle("cell", _BASE, fontSize=L.CELL_SIZE, leading=L.CELL_LEADING, spaceAfter=0),
-    "head": ParagraphStyle("head", _BASE, fontName="Helvetica-Bold", fontSize=L.CELL_SIZE, leading=L.CELL_LEADING,
-                           spaceAfter=0),
-    "missing": ParagraphStyle("missing", _BASE, fontName="Helvetica-Oblique", fontSize=L.CELL_SIZE,
-                              leading=L.CELL_LEADING, spaceAfter=0, textColor=colors.HexColor("#666666")),
-    "ref": ParagraphStyle("ref", _BASE, fontSize=L.REF_SIZE, leading=L.REF_LEADING, spaceAfter=0,
-                          textColor=colors.HexColor("#1f3f5b")),
-    "caption": ParagraphStyle("caption", _BASE, fontName="Helvetica-Bold", fontSize=L.CAPTION_SIZE,
-                              leading=L.CAPTION_LEADING, spaceAfter=L.CAPTION_AFTER),
-    "source": ParagraphStyle("source", _BASE, fontSize=L.SOURCE_SIZE, leading=L.SOURCE_LEADING,
-                             leftIndent=L.SOURCE_INDENT, firstLineIndent=-L.SOURCE_INDENT,
-                             spaceAfter=L.SOURCE_AFTER),
-}
+
+def _build_styles(k: float) -> dict[str, ParagraphStyle]:
+    """The paragraph styles at scale ``k`` (1 = the normal layout; a summarised brief uses less)."""
+    base = ParagraphStyle("base", fontName="Helvetica", fontSize=L.BODY_SIZE * k, leading=L.BODY_LEADING * k,
+                          spaceAfter=L.BODY_AFTER * k)
+    return {
+        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=L.TITLE_SIZE * k,
+                                leading=L.TITLE_LEADING * k, spaceAfter=L.TITLE_AFTER * k),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=L.SUBTITLE_SIZE * k,
+                                   textColor=colors.HexColor("#333333"), spaceAfter=L.SUBTITLE_AFTER * k),
+        "h2": ParagraphStyle("h2", base, fontName="Helvetica-Bold", fontSize=L.H2_SIZE * k,
+                             leading=L.H2_LEADING * k, spaceBefore=L.H2_BEFORE * k, spaceAfter=L.H2_AFTER * k, textColor=colors.HexColor("#1f3f5b")),
+        "body": base,
+        "quote": ParagraphStyle("quote", base, leftIndent=L.QUOTE_INDENT * k, borderPadding=L.QUOTE_PADDING * k,
+                                backColor=colors.HexColor("#f4f6f8")),
+        "note": ParagraphStyle("note", base, fontName="Helvetica-Oblique", fontSize=L.NOTE_SIZE * k,
+                               leading=L.NOTE_LEADING * k, textColor=colors.HexColor("#444444")),
+        "cell": ParagraphStyle("cell", base, fontSize=L.CELL_SIZE * k, leading=L.CELL_LEADING * k, spaceAfter=0),
+        "head": ParagraphStyle("head", base, fontName="Helvetica-Bold", fontSize=L.CELL_SIZE * k,
+                               leading=L.CELL_LEADING * k, spaceAfter=0),
+        "missing": ParagraphStyle("missing", base, fontName="Helvetica-Oblique", fontSize=L.CELL_SIZE * k,
+                                  leading=L.CELL_LEADING * k, spaceAfter=0, textColor=colors.HexColor("#666666")),
+        "ref": ParagraphStyle("ref", base, fontSize=L.REF_SIZE * k, leading=L.REF_LEADING * k, spaceAfter=0,
+                              textColor=colors.HexColor("#1f3f5b")),
+        "caption": ParagraphStyle("caption", base, fontName="Helvetica-Bold", fontSize=L.CAPTION_SIZE * k,
+                                  leading=L.CAPTION_LEADING * k, spaceAfter=L.CAPTION_AFTER * k),
+        "source": ParagraphStyle("source", base, fontSize=L.SOURCE_SIZE * k, leading=L.SOURCE_LEADING * k,
+                                 leftIndent=L.SOURCE_INDENT * k, firstLineIndent=-L.SOURCE_INDENT * k,
+                                 spaceAfter=L.SOURCE_AFTER * k),
+    }
+
+
+_scaled: dict[float, dict[str, ParagraphStyle]] = {}
+_scale: ContextVar[float] = ContextVar("brief_scale", default=1.0)
+
+
+class _Styles:
+    """STYLES["body"]: the style at the scale of the brief being rendered (thread- and task-safe)."""
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        k = _scale.get()
+        if k not in _scaled:
+            _scaled[k] = _build_styles(k)
+        return _scaled[k][name]
+
+
+STYLES = _Styles()
 
 
 class CellParagraph(Paragraph):
@@ -140,9 +161,13 @@ def render(brief: Brief, generated: datetime | None = None) -> bytes:
                             bottomMargin=BOTTOM, title=brief.title[:200], author="Asistente de planes",
                             subject=brief.subtitle[:200], creator="Asistente de planes")
     refs = Refs()
-    story = _story(brief, refs, generated)
-    stamp = f"Generado el {spanish_date(generated.date())}, {generated:%H:%M}"
-    doc.build(story, canvasmaker=_numbered_canvas(brief, stamp))
+    token = _scale.set(brief.scale)
+    try:
+        story = _story(brief, refs, generated)
+        stamp = f"Generado el {spanish_date(generated.date())}, {generated:%H:%M}"
+        doc.build(story, canvasmaker=_numbered_canvas(brief, stamp))
+    finally:
+        _scale.reset(token)
     return buf.getvalue()
 
 
@@ -224,6 +249,27 @@ def _grid(header: bool = True) -> list:
     return cmds + [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)] if header else cmds
 
 
+# Scorecard colours: a level cell ("alto", "medio alto", "bajo (2024-S1, …)") gets its traffic light.
+LEVEL_COLOURS = (("medio", colors.HexColor("#fbe7b5")), ("alto", colors.HexColor("#cfe8d3")),
+                 ("bueno", colors.HexColor("#cfe8d3")), ("bajo", colors.HexColor("#f6cfcf")))
+
+
+def level_colour(text: str | None):
+    """The background of a level cell, by its first word ("medio alto" is medio); None otherwise."""
+    first = plain(text or "").strip().lower().split(" ")[0]
+    return next((c for word, c in LEVEL_COLOURS if first == word), None)
+
+
+def _level_colours(block: TableBlock) -> list:
+    cmds = []
+    for r, row in enumerate(block.rows, start=1):
+        for c in block.levels:
+            colour = level_colour(row[c] if c < len(row) else None)
+            if colour is not None:
+                cmds.append(("BACKGROUND", (c, r), (c, r), colour))
+    return cmds
+
+
 def _facts(block: Facts, refs: Refs) -> Table:
     widths = [L.FACT_LABEL_WIDTH, FRAME_WIDTH - L.FACT_LABEL_WIDTH - REF_WIDTH, REF_WIDTH]
     rows = [[_cell(label, "head", widths[0]), _cell(value, "cell", widths[1]),
@@ -244,7 +290,7 @@ def _table(block: TableBlock, refs: Refs) -> list:
         row = [_cell(c, "cell", widths[i]) for i, c in enumerate(cells)]
         data.append(row + [_cell(refs.mark(srcs) or " ", "ref", widths[-1])])
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle(_grid() + _plain_styles(data, ["cell"] * n + ["ref"])))
+    t.setStyle(TableStyle(_grid() + _plain_styles(data, ["cell"] * n + ["ref"]) + _level_colours(block)))
     out: list = []
     if block.caption:
         out.append(Paragraph(escape(block.caption), STYLES["caption"]))
@@ -262,7 +308,7 @@ def _chart(block: Chart, refs: Refs) -> list:
 
 def _sources(refs: Refs) -> list:
     """The numbered sources, grouped by document and by table or section so that a long list
-    stays short: "Tabla 4. …: [2] líneas 323-334; [7] línea 323"."""
+    stays short: one paragraph per document, "Tabla 4. …: [2] líneas 323-334; [7] línea 323 · …"."""
     if not refs.numbers:
         return []
     out: list = [CondPageBreak(L.SOURCES_ROOM), Paragraph("Fuentes", STYLES["h2"])]
@@ -271,11 +317,12 @@ def _sources(refs: Refs) -> list:
         by_doc.setdefault((source.file, source.title), {}).setdefault(source.locator, []).append((n, source))
     for (file, title), places in by_doc.items():
         head = f"{title} ({file})" if title and title != file else file
-        out.append(_line(head, STYLES["caption"]))
+        parts = []
         for locator, items in places.items():
             marks = "; ".join(f"[{n}] {s.lines() or 'sin líneas'}" for n, s in items)
-            place = shorten(locator, 120) or "documento"
-            out.append(_line(f"{place}: {marks}", STYLES["source"]))
+            parts.append(f"{shorten(locator, 90) or 'documento'}: {marks}")
+        out.append(KeepTogether([_line(head, STYLES["caption"]),
+                                 Paragraph(escape(" · ".join(parts)), STYLES["source"])]))
     return out
 
 

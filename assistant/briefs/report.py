@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..tracker.status import CurrentStatuses
 from .data import Catalog, level_rule, metric_label, metric_unit, resolve_period, rule_sources
 from .escape import shorten
-from .matrix import DONE, STATUS_ORDER, aggregate_sources, current_text, load_items, status_label, units_of
+from .matrix import DONE, STATUS_ORDER, aggregate_sources, load_items, status_label, units_of
 from .model import (
     GOAL,
     MISSING,
@@ -134,7 +135,8 @@ def _cell(m: dict | None) -> str | None:
 def _objectives(cat: Catalog, rows: list[dict], titles: dict[str, str]) -> Section:
     per, present = _pivot(rows, OBJECTIVE_METRICS)
     owners = sorted(per)
-    table = Table(["Objetivo", *[metric_label(x) for x in present]], widths=[42, *[11] * len(present)])
+    table = Table(["Objetivo", *[metric_label(x) for x in present]], widths=[42, *[11] * len(present)],
+                  levels=[1 + i for i, x in enumerate(present) if x == "nivel"])
     for owner in owners:
         name = f"{owner} {shorten(titles.get(owner, ''), 90)}".strip()
         table.add([name, *[_cell(per[owner].get(x)) for x in present]],
@@ -174,7 +176,8 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
     computed = {o: rule.level(per[o][main]["value"]) for o in owners if main in per[o]} if rule else {}
     table = Table(["Acción", *[metric_label(x).split(" (")[0] for x in present],
                    *(["Nivel según la regla del informe"] if rule else [])],
-                  widths=[80, *[21] * len(present), *([24] if rule else [])])
+                  widths=[80, *[21] * len(present), *([24] if rule else [])],
+                  levels=[1 + i for i, x in enumerate(present) if x == "nivel"] + ([1 + len(present)] if rule else []))
     for owner in owners:
         name = f"{owner} {shorten(titles.get(owner, ''), 48)}".strip()
         cells = [name, *[_cell(per[owner].get(x)) for x in present]]
@@ -183,7 +186,7 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
         table.add(cells, list(dict.fromkeys(source_of(m, cat.titles) for x, m in per[owner].items() if x in present)))
     section.blocks.append(table)
     if rule:
-        section.blocks.extend(_level_blocks(cat, rule, main, computed, len(owners)))
+        section.blocks.append(_level_note(cat, rule, main))
     if main:
         with_value = [o for o in owners if main in per[o]]
         values = [per[o][main]["value"] for o in with_value]
@@ -193,29 +196,15 @@ def _actions(cat: Catalog, rows: list[dict], titles: dict[str, str], file: str) 
         missing = [o for o in with_value if per[o][main]["value"] is None]
         if missing:
             section.blocks.append(Text(f"{MISSING} en el gráfico ({', '.join(missing)}): el informe no da un valor "
-                                       "numérico.", style="note"))
-    levels = Counter((per[o]["nivel"].get("raw") or "").strip() for o in owners if "nivel" in per[o])
-    if levels:
-        section.blocks.append(Chart("Acciones por nivel declarado en el texto", list(levels),
-                                    [("Acciones", [float(v) for v in levels.values()])], unit="",
-                                    sources=aggregate_sources(cat, [per[o]["nivel"] for o in owners
-                                                                    if "nivel" in per[o]])))
+                                       "numérico.", style="note", chart_note=True))
     return section
 
 
-def _level_blocks(cat: Catalog, rule, main: str, computed: dict[str, str | None], total: int) -> list:
-    sources = rule_sources(cat, rule)
-    note = Text(f"Nivel calculado sobre el {metric_label(main).split(' (')[0].lower()} con la regla que declara el "
-                f"informe: {rule.explain().split(' Fuente:')[0]}", sources, style="note")
-    counts = Counter(v for v in computed.values() if v)
-    order = [lv for lv in ("alto", "medio", "bajo") if counts.get(lv)]
-    if not order:
-        return [note]
-    without = total - sum(counts.values())
-    title = "Acciones por nivel según la regla del informe" + (f" ({without} sin valor numérico)" if without else "")
-    chart = Chart(title, [lv.capitalize() for lv in order], [("Acciones", [float(counts[lv]) for lv in order])],
-                  unit="", sources=sources)
-    return [note, chart]
+def _level_note(cat: Catalog, rule, main: str) -> Text:
+    """How the "Nivel según la regla del informe" column is computed (the levels themselves are in the
+    table: no second chart of levels that could disagree with the objectives' level counts)."""
+    return Text(f"Nivel calculado sobre el {metric_label(main).split(' (')[0].lower()} con la regla que declara el "
+                f"informe: {rule.explain().split(' Fuente:')[0]}", rule_sources(cat, rule), style="note", keep=True)
 
 
 def _critical(cat: Catalog, rows: list[dict], period: str) -> Section:
@@ -240,7 +229,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
     if not rows:
         section.blocks.append(Text(f"{MISSING}: el índice no tiene recomendaciones de este informe."))
         return section
-    by_row = {rid: item for item in load_items(cat, today, updates_db) for rid in item["index_ids"]}
+    statuses = CurrentStatuses(load_items(cat, today, updates_db))
     followed = [r for r in rows if r.get("list_kind") != "nueva"]
     new = [r for r in rows if r.get("list_kind") == "nueva"]
     if followed:
@@ -262,7 +251,7 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
         for r in followed:
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 200),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       r.get("status_raw") or status_label(r.get("status")), _current(by_row.get(r["id"]), r)],
+                       r.get("status_raw") or status_label(r.get("status")), _current(statuses, r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     if new:
@@ -272,19 +261,18 @@ def _recommendations(cat: Catalog, files: list[str], today: date, updates_db: Pa
             plazo = fmt_number(r.get("plazo_meses"))
             table.add([str(r.get("number") or "s/n"), shorten(r.get("text"), 220),
                        "; ".join(units_of(r.get("responsible"))) or None,
-                       f"{plazo} meses" if plazo else None, _current(by_row.get(r["id"]), r)],
+                       f"{plazo} meses" if plazo else None, _current(statuses, r)],
                       [source_of(r, cat.titles)])
         section.blocks.append(table)
     return section
 
 
-def _current(item: dict | None, row: dict) -> str:
-    """The status a later report or an app update gives this row's recommendation."""
-    if item is None:
+def _current(statuses: CurrentStatuses, row: dict) -> str:
+    """The status a later report or an app update gives this row's recommendation (the rule of
+    assistant.tracker.status), or that nothing came after the report."""
+    if statuses.item_of(row["id"]) is None:
         return MISSING
-    own = next((e for e in item["printed"] if e["index_id"] == row["id"]), None)
-    since = (own or {}).get("report", {}).get("date_iso") or ""
-    later = [e for e in item["printed"] if e.get("status") and (e["report"].get("date_iso") or "") > since]
-    if item.get("status_source") == "actualizacion" or later:
-        return current_text(item)
+    current = statuses.for_row(row)
+    if current.from_update or (current.status and current.printed_period != row.get("period")):
+        return current.describe()
     return "sin seguimiento aún" if row.get("list_kind") == "nueva" else "sin cambios posteriores"

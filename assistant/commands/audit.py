@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--todas", action="store_true", help="en texto, lista también las comprobaciones que coinciden"
     )
-    p.add_argument("--db", help="archivo del índice (por defecto PLANES_DB)")
+    p.add_argument("--db", metavar="RUTA", help="archivo del índice (por defecto PLANES_DB)")
     p.set_defaults(func=cmd_audit)
 
 

@@ -20,12 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "brief", help="genera un brief en PDF (objetivo o acción, informe, recomendaciones o una pregunta)",
         description="TEMA: un código (OEI.05, AEI.03.01, OES.02, 1.1), «informe 2024-S1» o un período, "
                     "«recomendaciones» o una pregunta entre comillas.")
-    p.add_argument("tema", metavar="TEMA")
+    p.add_argument("tema", metavar="TEMA", help="código, informe y período, «recomendaciones» o una pregunta")
     p.add_argument("-o", "--output", metavar="archivo.pdf", help="archivo de salida (por defecto, el nombre sugerido)")
-    p.add_argument("--plan", help="plan del código, si existe en varios (nombre, «2025-2030», «nuevo», «anterior»)")
-    p.add_argument("--estado", help="recomendaciones: solo las de este estado")
-    p.add_argument("--unidad", help="recomendaciones: solo las de esta unidad responsable")
-    p.add_argument("--db", help="archivo del índice (por defecto PLANES_DB)")
+    p.add_argument("--plan", metavar="PLAN", help="plan del código, si existe en varios (nombre, «2025-2030», «nuevo», «anterior»)")
+    p.add_argument("--estado", metavar="ESTADO", help="recomendaciones: solo las de este estado")
+    p.add_argument("--unidad", metavar="UNIDAD", help="recomendaciones: solo las de esta unidad responsable")
+    p.add_argument("--db", metavar="RUTA", help="archivo del índice (por defecto PLANES_DB)")
     p.set_defaults(func=cmd_brief)
 
 

@@ -80,25 +80,25 @@ def _guard(func):
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("users", help="cuentas de editores del seguimiento de recomendaciones")
-    sub = parser.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN")
+    sub = parser.add_subparsers(dest="users_command", required=True, metavar="ACCIÓN", title="acciones")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", help="índice (la base de editores va junto a él; por defecto PLANES_DB)")
-        p.add_argument("--updates-db", help="base de editores (por defecto PLANES_UPDATES_DB)")
+        p.add_argument("--db", metavar="RUTA", help="índice (la base de editores va junto a él; por defecto PLANES_DB)")
+        p.add_argument("--updates-db", metavar="RUTA", help="base de editores (por defecto PLANES_UPDATES_DB)")
 
     def password_source(p: argparse.ArgumentParser) -> None:
         p.add_argument("--password-stdin", action="store_true",
                        help="lee la contraseña de la entrada estándar (también: variable PLANES_PASSWORD)")
 
     p = sub.add_parser("add", help="crea una cuenta")
-    p.add_argument("nombre")
+    p.add_argument("nombre", metavar="NOMBRE", help="nombre de la cuenta")
     p.add_argument("--role", choices=ROLES, default="editor", help="editor (actualiza estados) o lector")
     password_source(p)
     common(p)
     p.set_defaults(func=_guard(cmd_add))
 
     p = sub.add_parser("passwd", help="cambia la contraseña de una cuenta")
-    p.add_argument("nombre")
+    p.add_argument("nombre", metavar="NOMBRE", help="nombre de la cuenta")
     password_source(p)
     common(p)
     p.set_defaults(func=_guard(cmd_passwd))
@@ -106,7 +106,7 @@ def register(subparsers) -> None:
     for name, func, text in (("disable", cmd_disable, "desactiva una cuenta"),
                              ("enable", cmd_enable, "reactiva una cuenta")):
         p = sub.add_parser(name, help=text)
-        p.add_argument("nombre")
+        p.add_argument("nombre", metavar="NOMBRE", help="nombre de la cuenta")
         common(p)
         p.set_defaults(func=_guard(func))
 

@@ -17,6 +17,7 @@ from queries.summaries import action_statuses, poi_pei_gaps
 
 from ..answer import METRIC_LABELS, Answer, fmt, not_found
 from ..resolve import QUESTION_WORDS, describe_period, period_key
+from ..tracker.status import current_statuses
 from ..understand import STATUS_WORDS
 from . import Context
 from .plan_facts import same_unit
@@ -143,17 +144,20 @@ def answer_recommendations(ctx: Context) -> Answer | None:
                          "recommendation", ctx.entities(period=doc["period"]))
     if re.search(r"\bvencid|\batrasad|\bfuera de plazo", text):
         return _overdue(ctx)
+    # current statuses — printed statuses and editors' updates — by the rule every surface uses
+    current = current_statuses(ctx.store, ctx.updates_db)
+    rows = current.overlay(rows)
     unit = _unit_in(ctx.q.raw, rows)
     if not unit and not q.statuses:
         other = "nueva" if kind == "seguimiento" else "seguimiento"
-        others = ctx.store.rows("select * from recommendations where file = ? and list_kind = ? order by number, id",
-                                (doc["file"], other))
+        others = current.overlay(ctx.store.rows(
+            "select * from recommendations where file = ? and list_kind = ? order by number, id", (doc["file"], other)))
         unit = _unit_in(ctx.q.raw, others)
         if unit:
             kind, rows = other, others
     if unit:
         rows = [r for r in rows if any(same_unit(unit, u) for u in json_list(r["responsible"]))]
-    total = len(rows)
+    total, listed = len(rows), rows
     statuses = q.statuses if kind == "seguimiento" else []
     if statuses:
         rows = [r for r in rows if r["status"] in statuses]
@@ -195,7 +199,7 @@ def answer_recommendations(ctx: Context) -> Answer | None:
     columns = ["N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"]
     table = [[r["number"], r["text"], "; ".join(json_list(r["responsible"])), r["plazo_meses"],
               r["status"] or ("sin estado (recomendación nueva)" if kind == "nueva" else "sin dato")] for r in rows]
-    answer_text += _app_updates_note(ctx, rows)
+    answer_text += current.note(listed, statuses)
     answer = Answer(answer_text, intent="recommendation", entities=ctx.entities(period=doc["period"], list=kind),
                     columns=columns, rows=table)
     answer.suggestions = ["¿Qué recomendaciones están culminadas?", "¿Qué recomendaciones nuevas formula el informe anual?"]
@@ -227,7 +231,8 @@ def _named_recommendation(ctx: Context) -> Answer | None:
     if not scored or scored[0][0] < NAMED_RECOMMENDATION_COVERAGE:
         return None
     best = scored[0][0]
-    chosen = [r for score, r in scored if score >= best - 0.1][:4]
+    current = current_statuses(ctx.store, ctx.updates_db)
+    chosen = current.overlay([r for score, r in scored if score >= best - 0.1][:4])
     parts = []
     for r in chosen:
         kind = "nueva" if r["list_kind"] == "nueva" else "en la matriz de seguimiento"
@@ -241,32 +246,12 @@ def _named_recommendation(ctx: Context) -> Answer | None:
                     columns=["Informe", "Lista", "N.º", "Recomendación", "Responsable", "Plazo (meses)", "Estado"],
                     rows=[[describe_period(r["period"]), r["list_kind"], r["number"], r["text"],
                            "; ".join(json_list(r["responsible"])), r["plazo_meses"], r["status"] or "—"] for r in chosen])
-    answer.text += _app_updates_note(ctx, chosen)
+    answer.text += current.note(chosen)
     return answer.cite(*chosen)
 
 
 def _tracked(ctx: Context) -> list[dict]:
-    from datetime import date
-
-    from ..tracker.items import load
-
-    try:
-        return load(ctx.store, ctx.updates_db, date.today())
-    except Exception:  # noqa: BLE001 - the tracker is optional for answers; the printed status still stands
-        return []
-
-
-def _app_updates_note(ctx: Context, rows: list[dict]) -> str:
-    """Status changes editors recorded in the app after the report, for the rows shown."""
-    ids = {r["id"] for r in rows}
-    notes = []
-    for item in _tracked(ctx):
-        update = item.get("last_update")
-        if update and ids & set(item["index_ids"]):
-            notes.append(f"N.º {item['number']}: {item.get('status_label') or update['status']} "
-                         f"({update['date']}, {update.get('author') or update.get('user') or 'editor'})")
-    return (" Actualizaciones registradas en la aplicación después del informe: " + "; ".join(notes) + ".") \
-        if notes else ""
+    return current_statuses(ctx.store, ctx.updates_db).items
 
 
 def _overdue(ctx: Context) -> Answer:

@@ -11,7 +11,7 @@ from typing import Any
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 COLUMNS = ("id", "informe", "período", "lista", "número", "aspecto", "recomendación", "unidades responsables",
-           "plazo (meses)", "vencimiento", "vencida", "estado", "origen del estado", "última actualización",
+           "plazo (meses)", "vencimiento", "vencida", "estado", "estado actual (de dónde viene)", "origen del estado", "última actualización",
            "actualizado por", "comentario", "archivo", "líneas")
 
 ORIGINS = {"actualizacion": "actualización en la aplicación", "informe": "informe"}
@@ -35,7 +35,7 @@ def _row(item: dict[str, Any]) -> list[Any]:
     origin = ORIGINS.get(item["status_source"], "")
     return [item["key"], item["report"]["title"], item["report"]["period"], item["list_kind"], item["number"],
             item["aspecto"], item["text"], "; ".join(item["responsible"]), plazo, item["due_date"],
-            "sí" if item["overdue"] else "no", item["status_label"], origin, update.get("when"),
+            "sí" if item["overdue"] else "no", item["status_label"], item["status_text"], origin, update.get("when"),
             update.get("user"), _comment(item), source["file"],
             f"{source['line_start']}-{source['line_end']}"]
 

@@ -25,6 +25,7 @@ from knowledge.store import Store
 from knowledge.text import clean, fold
 
 from .db import connect
+from .status import resolve as resolve_status
 
 DONE = "ejecutado/culminado"
 UNRECORDED = "sin registrar"
@@ -307,16 +308,13 @@ def attach_updates(items: list[dict], updates_db: Path | None, zone: ZoneInfo | 
 
 
 def _current_status(item: dict[str, Any]) -> None:
-    """An app update wins over a report printed before (or in the month of) the update; a report
-    dated after the update — a newer report ingested later — wins over it."""
-    update, printed_date = item["last_update"], item["printed_status_date"]
-    if update and (item["printed_status"] is None or printed_date is None or update["date"] >= printed_date):
-        item["status"], item["status_date"] = update["status"], update["date"]
-        item["status_source"] = "actualizacion"
-    else:
-        item["status"], item["status_date"] = item["printed_status"], printed_date
-        item["status_source"] = "informe" if item["printed_status"] else None
-    item["status_label"] = status_label(item["status"])
+    """The item's current status, decided by assistant.tracker.status.resolve (the one rule every
+    surface uses), with the sentence that says where it comes from."""
+    current = resolve_status(item)
+    item["status"], item["status_date"], item["status_source"] = current.status, current.date, current.source
+    item["status_label"] = status_label(current.status)
+    item["status_text"] = current.describe()
+    item["current"] = current.as_dict()
 
 
 def item_updates(item: dict, items: list[dict], updates_db: Path, zone: ZoneInfo | None = None) -> list[dict]:

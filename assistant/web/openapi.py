@@ -82,7 +82,7 @@ SCHEMAS: dict[str, Any] = {
         "id": STR, "url": STR, "report": ref("Report"), "list_kind": nullable("string"),
         "number": nullable("integer"), "text": STR, "status": nullable("string"),
         "status_label": nullable("string"), "status_source": nullable("string"),
-        "overdue": nullable("boolean"), "updates_count": INT, "source": ref("SourceLink"),
+        "status_text": STR, "overdue": nullable("boolean"), "updates_count": INT, "source": ref("SourceLink"),
         "last_update": {"anyOf": [{"type": "null"}, ref("Update")]},
     }, {
         "aspecto": nullable("string"), "accion_clave": nullable("string"), "responsible": nullable("array"),

@@ -20,7 +20,7 @@ def display_line(raw: str) -> str:
 
 @pages.get("/")
 def chat():
-    return render_template("chat.html")
+    return render_template("chat.html", starters=assistant().starters())
 
 
 @pages.get("/documentos")

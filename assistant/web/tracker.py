@@ -100,7 +100,7 @@ def _source_url(source: dict) -> str:
 
 SUMMARY_FIELDS = ("report", "list_kind", "number", "aspecto", "text", "accion_clave", "responsible",
                   "plazo_meses", "due_date", "due_basis", "overdue", "status", "status_label",
-                  "status_source", "status_date", "last_update", "updates_count")
+                  "status_source", "status_text", "status_date", "last_update", "updates_count")
 
 
 def summary(item: dict) -> dict[str, Any]:
@@ -141,7 +141,23 @@ def recommendations():
     chosen = _select(items, f)
     query = {k: v for k, v in f.items() if v}
     return render_template("recommendations.html", items=chosen, total=len(items), facets=model.facets(items),
-                           f=f, query=query, sorts=model.SORTS, source_url=_source_url)
+                           f=f, query=query, sorts=SORT_LABELS, source_url=_source_url,
+                           counts=status_counts(_select(items, f | {"estado": ""})))
+
+
+SORT_LABELS = {"informe": "Informe", "numero": "Número", "vencimiento": "Vencimiento", "estado": "Estado",
+               "unidad": "Unidad responsable", "actualizacion": "Última actualización"}
+
+
+def status_counts(items: list[dict]) -> dict[str, Any]:
+    """How many of the listed recommendations (every filter but the status one) are in each current
+    status, for the counts above the list."""
+    statuses = [s for s in model.facets(items)["statuses"]]
+    counts = [{"value": s["value"], "label": s["label"], "n": sum(1 for i in items if (i["status"] or
+                                                                                        model.UNRECORDED) == s["value"])}
+              for s in statuses]
+    return {"total": len(items), "statuses": [c for c in counts if c["n"]],
+            "overdue": sum(1 for i in items if i["overdue"])}
 
 
 @tracker.get("/recomendaciones.csv")

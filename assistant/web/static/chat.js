@@ -12,7 +12,9 @@
   const MAX_TURNS = 30;
   // Figures: numbers with decimals, thousands separators or a percent sign; never the digits of a
   // code such as AEI.01.05 or a year.
-  const FIGURE_RE = /(?<![\w.,])(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?(?:\s?%)?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+)(?!\w|[.,]\d)/g;
+  // Figures: thousands, percentages, decimals and whole numbers; not years, codes (OEI.05, AOI…),
+  // dates (2025-09-30) nor the numbers that name a recommendation ("N.º 3").
+  const FIGURE_RE = /(?<![\w.,\-/])(?<!N\.º |n\.° |N\.° |n\.º )(-?\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?(?:\s?%)?|-?\d+(?:[.,]\d+)?\s?%|-?\d+[.,]\d+|(?!(?:19|20)\d\d(?!\d))-?\d+)(?!\w|[.,]\d|-\d|\/)/g;
   let state = load();
   let busy = false;
 
@@ -91,7 +93,7 @@
 
   function renderTable(table) {
     const wrap = el("div", "table-wrap");
-    const t = el("table", "data");
+    const t = el("table", "data cards");
     const cap = el("caption", "sr-only", "Datos de la respuesta");
     t.appendChild(cap);
     const head = t.createTHead().insertRow();
@@ -99,7 +101,11 @@
     const body = t.createTBody();
     (table.rows || []).forEach((r) => {
       const tr = body.insertRow();
-      r.forEach((c) => { tr.insertCell().textContent = c === null || c === undefined ? "sin dato" : String(c); });
+      r.forEach((c, i) => {
+        const td = tr.insertCell();
+        td.textContent = c === null || c === undefined ? "sin dato" : String(c);
+        td.dataset.label = String(table.columns[i] === undefined ? "" : table.columns[i]);  // its heading, on narrow screens
+      });
     });
     wrap.appendChild(t);
     return wrap;
