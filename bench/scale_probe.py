@@ -54,14 +54,17 @@ def probe(db: Path, rounds: int) -> dict:
     app.ask(items[0]["question"])
     first = (time.perf_counter() - t) * 1000
     grade_item = _grader()
-    passed = 0
+    passed, failed = 0, []
     answer_ms: list[float] = []
     for r in range(rounds):
         for item in items:
             body, ms = _ask_item(app, item)
             answer_ms.append(ms)
             if r == 0:
-                passed += grade_item(item, body)[0]
+                ok = grade_item(item, body)[0]
+                passed += ok
+                if not ok:
+                    failed.append(item.get("id"))
     search_ms = []
     app.search("calentamiento", 10)
     for _ in range(max(3, rounds * 3)):
@@ -74,7 +77,7 @@ def probe(db: Path, rounds: int) -> dict:
         "answer_p50_ms": round(percentile(answer_ms, 50), 2), "answer_p99_ms": round(percentile(answer_ms, 99), 2),
         "answer_mean_ms": round(sum(answer_ms) / len(answer_ms), 2),
         "search_p50_ms": round(percentile(search_ms, 50), 2), "search_p99_ms": round(percentile(search_ms, 99), 2),
-        "accuracy": f"{passed}/{len(items)}", "passed": passed, "items": len(items),
+        "accuracy": f"{passed}/{len(items)}", "passed": passed, "items": len(items), "failed": failed,
         "worker_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

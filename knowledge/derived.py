@@ -2,6 +2,8 @@
 no process rebuilds them on its first question:
 
 - ``vocabulary``: every (folded) word the passages use, with the number of documents using it;
+- ``stem_df``: for each stem of the passages' ``stems`` column, how many passages hold it (the
+  full-text fallback's IDF), and ``meta.passages`` the number of passages;
 - ``fact_stems``: the content stems of each prose figure's sentence, to find figures by word;
 - ``stem_weights``: the IDF weight of each such stem over the distinct sentences;
 - ``fact_labels`` / ``fact_dimensions``: a table cell's folded row label / the first stem of what
@@ -27,6 +29,7 @@ from .text import fold
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript("""
         create table vocabulary (word text primary key, documents integer not null) without rowid;
+        create table stem_df (stem text primary key, passages integer not null) without rowid;
         create table fact_stems (stem text, fact_id integer, primary key (stem, fact_id)) without rowid;
         create table stem_weights (stem text primary key, weight real not null) without rowid;
         create table fact_labels (label text, fact_id integer, primary key (label, fact_id)) without rowid;
@@ -45,7 +48,18 @@ def _words(conn: sqlite3.Connection, file: str) -> set[str]:
     return words
 
 
+def _stem_counts(conn: sqlite3.Connection, file: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (stems,) in conn.execute("select stems from passages where file = ?", (file,)):
+        for s in set((stems or "").split()):
+            counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
 def add_document(conn: sqlite3.Connection, file: str) -> None:
+    conn.executemany("insert into stem_df (stem, passages) values (?, ?) "
+                     "on conflict (stem) do update set passages = passages + excluded.passages",
+                     list(_stem_counts(conn, file).items()))
     conn.executemany("insert into vocabulary (word, documents) values (?, 1) "
                      "on conflict (word) do update set documents = documents + 1",
                      [(w,) for w in _words(conn, file)])
@@ -64,12 +78,16 @@ def remove_document(conn: sqlite3.Connection, file: str) -> None:
     conn.executemany("update vocabulary set documents = documents - 1 where word = ?",
                      [(w,) for w in _words(conn, file)])
     conn.execute("delete from vocabulary where documents <= 0")
+    conn.executemany("update stem_df set passages = passages - ? where stem = ?",
+                     [(n, s) for s, n in _stem_counts(conn, file).items()])
+    conn.execute("delete from stem_df where passages <= 0")
     for table in ("fact_stems", "fact_labels", "fact_dimensions"):
         conn.execute(f"delete from {table} where fact_id in (select id from facts where file = ?)", (file,))
 
 
 def refresh(conn: sqlite3.Connection) -> None:
     """The global derived tables, from the rows now in the index."""
+    conn.execute("insert or replace into meta (key, value) values ('passages', (select count(*) from passages))")
     conn.execute("delete from fact_keys")
     conn.execute("insert into fact_keys select metric, period, count(*) from facts group by metric, period")
     conn.execute("delete from fact_subject_keys")

@@ -45,6 +45,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db["facts"].create_index(list(columns))
     for table in ("sections", "passages", "tables", "facts"):
         db[table].create_index(["file"])
+    db["statements"].create_index(["topic", "file"])  # the prose counts answers look up by topic
     db.execute("create virtual table passages_fts using fts5(heading, text, stems, content='passages', "
                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
     derived.create_schema(db.conn)
