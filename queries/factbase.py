@@ -74,13 +74,19 @@ class FactBase:
             found.setdefault(label, []).append(_decorate(dict(zip(names, row, strict=True))))
         return {run: found[run] for run in runs if run in found}
 
-    def figures_with(self, stems: set[str]) -> list[Fact]:
-        """Prose figures whose sentence holds at least one of ``stems``."""
+    def figures_with(self, stems: set[str], file: str | None = None, plan: str | None = None) -> list[Fact]:
+        """Prose figures whose sentence holds at least one of ``stems`` (optionally of one document
+        or plan: filtered in SQL, so a question about one report costs what that report holds)."""
         wanted = sorted(stems)[:MAX_KEYS]
         if not wanted:
             return []
-        marks = ",".join("?" * len(wanted))
-        return self._facts(f"id in (select fact_id from fact_stems where stem in ({marks}))", tuple(wanted))
+        where = f"id in (select fact_id from fact_stems where stem in ({','.join('?' * len(wanted))}))"
+        params = list(wanted)
+        for column, value in (("file", file), ("plan", plan)):
+            if value is not None:
+                where += f" and {column} = ?"
+                params.append(value)
+        return self._facts(where, tuple(params))
 
 
 def _decorate(fact: Fact) -> Fact:
