@@ -82,7 +82,7 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None,
         _store_meta(db, corpus, version, report)
         conn.commit()
         conn.execute("PRAGMA journal_mode=DELETE")
-        if not previous and len(paths) > 50:
+        if _worth_vacuum(conn, fresh=not previous, documents=len(paths)):
             conn.execute("VACUUM")
         conn.close()
         os.replace(tmp, db_file)  # atomic: a reader sees the old or the new index, never a half
@@ -91,6 +91,16 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None,
             tmp.unlink()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _worth_vacuum(conn: sqlite3.Connection, fresh: bool, documents: int) -> bool:
+    """A large fresh index is compacted once; an incremental one when removed documents left more
+    than a quarter of its pages free (replacing one report of many never pays a full VACUUM)."""
+    if fresh:
+        return documents > 50
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0] or 1
+    return free / pages > 0.25
 
 
 def _copy_previous(db_file: Path, tmp: Path, version: str) -> dict[str, str]:
