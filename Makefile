@@ -10,7 +10,7 @@ RUN_DEBS := nginx:nginx
 # libatomic.so.1: the Node.js that Playwright ships to drive Chromium needs it.
 TEST_DEBS := $(RUN_DEBS) chromium:chromium pdftoppm:poppler-utils libatomic.so.1:libatomic1
 
-.PHONY: setup deps deps-run deps-test run test ingest bench fault lint clean shell
+.PHONY: setup deps deps-run deps-test run test ingest bench bench-scale bench-scale-quick fault lint clean shell
 
 # Checks with `command -v` (and /usr/sbin, outside a root PATH) or, for a library, `ldconfig -p`:
 # milliseconds when all is there.
@@ -70,6 +70,12 @@ test: deps-test setup
 bench: ingest
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
+
+bench-scale: setup
+	$(BIN)/python bench/scale.py
+
+bench-scale-quick: setup
+	$(BIN)/python bench/scale.py --quick
 
 fault: deps-run ingest
 	PLANES_HOSTILE_EXAMPLES=10000 $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile.py

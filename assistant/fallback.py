@@ -38,19 +38,36 @@ QUANTITY_RE = re.compile(r"\b(cuanto|cuanta|cuantos|cuantas|que porcentaje|que c
 ANSWER_KINDS = ("paragraph", "list", "row", "footnote")
 
 
+class _PassageFrequencies:
+    """How many passages hold a stem, read from the index (computed at ingest, table ``stem_df``)
+    one stem at a time and remembered: a question costs what it asks, not what the corpus holds."""
+
+    MAX_CACHED = 50_000
+
+    def __init__(self, store: Store):
+        self.store = store
+        row = store.conn.execute("select value from meta where key = 'passages'").fetchone()
+        self.passages = int(row[0]) if row else 0
+        self._cache: dict[str, int] = {}
+
+    def get(self, stem_: str, default: int = 0) -> int:
+        if stem_ not in self._cache:
+            if len(self._cache) >= self.MAX_CACHED:
+                self._cache.clear()
+            row = self.store.conn.execute("select passages from stem_df where stem = ?", (stem_,)).fetchone()
+            self._cache[stem_] = row[0] if row else default
+        return self._cache[stem_]
+
+
 @lru_cache(maxsize=4)
-def _document_frequency(db_key: tuple[str, int], store: Store) -> tuple[dict[str, int], int]:
-    df: dict[str, int] = {}
-    rows = store.rows("select stems from passages")
-    for r in rows:
-        for s in set((r["stems"] or "").split()):
-            df[s] = df.get(s, 0) + 1
-    return df, len(rows)
+def _frequencies(db_key: tuple[str, int, int], store: Store) -> _PassageFrequencies:
+    return _PassageFrequencies(store)
 
 
-def _idf(store: Store) -> tuple[dict[str, int], int]:
+def _idf(store: Store) -> tuple[_PassageFrequencies, int]:
     stat = store.db_file.stat()
-    return _document_frequency((str(store.db_file), stat.st_mtime_ns), store)
+    freq = _frequencies((str(store.db_file), stat.st_ino, stat.st_mtime_ns), store)
+    return freq, freq.passages
 
 
 @lru_cache(maxsize=4096)

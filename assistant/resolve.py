@@ -43,8 +43,8 @@ class Resolver:
 
     @cached_property
     def facts(self) -> FactBase:
-        """Every figure of the index, loaded once per index version."""
-        return FactBase.load(self.store.conn)
+        """The figures of the index, looked up through its SQLite indexes."""
+        return FactBase(self.store.conn)
 
     @cached_property
     def documents(self) -> list[dict[str, Any]]:
@@ -52,11 +52,9 @@ class Resolver:
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every word the documents use (folded): such a word in a question is never a typo."""
-        words: set[str] = set()
-        for r in self.store.rows("select text from passages"):
-            words.update(tokens(r["text"]))
-        return frozenset(words)
+        """Every word the documents use (folded): such a word in a question is never a typo.
+        Computed at ingest (knowledge.derived)."""
+        return frozenset(word for (word,) in self.store.conn.execute("select word from vocabulary"))
 
     @cached_property
     def titles(self) -> dict[str, str]:
@@ -74,25 +72,13 @@ class Resolver:
 
     @cached_property
     def entities(self) -> list[dict[str, Any]]:
-        rows = self.store.rows("select * from entities order by id")
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in rows:
-            key = (r["plan"], r["code"])
-            if key not in merged:
-                merged[key] = dict(r)
-                continue
-            m = merged[key]
-            for k, v in r.items():
-                if m.get(k) in (None, "") and v not in (None, ""):
-                    m[k] = v
-            if r.get("title") and len(r["title"] or "") > len(m.get("title") or ""):
-                m["title"] = r["title"]
-        return list(merged.values())
+        """One row per (plan, code), merged at ingest from every document (knowledge.derived)."""
+        return self.store.rows("select * from entity_index order by id")
 
     @cached_property
     def measured(self) -> frozenset[tuple[str, str]]:
         """(plan, code) of everything a report measures."""
-        rows = self.store.rows("select distinct plan, owner from measurements where owner is not null")
+        rows = self.store.rows("select plan, owner from measured_codes")  # computed at ingest
         return frozenset((r["plan"], r["owner"]) for r in rows)
 
     @cached_property

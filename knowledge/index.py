@@ -1,10 +1,20 @@
-"""Build the SQLite index from the corpus: documents, lines, sections, passages (FTS5), tables
-and the structured records. Built into a temporary file and swapped in atomically."""
+"""Build the SQLite index from the corpus: documents, lines, sections, passages (FTS5), tables,
+the structured records and the derived lookups. Built into a temporary file and swapped in
+atomically.
+
+Incremental: each document is keyed by the SHA-256 of its bytes. When the previous index was built
+by the same code, the new one starts as a copy of it; only documents that are new or whose content
+changed are read and extracted (their old rows removed first), documents gone from the corpus are
+removed, and what depends on several documents (recommendation links, derived lookups) is
+recomputed. ``PLANES_INGEST_FULL=1`` (or ``full=True``) rebuilds everything from scratch.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -12,69 +22,68 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import derived
 from .dbutils import sqlite_utils
-from .document import Document, UnreadableDocument
-from .extract import extract_all
+from .document import UnreadableDocument
 from .extract.linking import link_recommendations
-from .facts import FACT_COLUMNS, FACT_INDEXES, document_facts
-from .records import SCHEMA
+from .index_rows import create_schema, remove_document, store_document, store_links
 from .sources import read_source
-from .stemming import stems_text
-from .structure import analyse
 from .uploads import index_files
 
 Progress = Callable[[str, int, int], None]
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass
 class IngestReport:
     documents: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # Spanish messages
+    extracted: list[str] = field(default_factory=list)  # read and extracted in this run
+    reused: list[str] = field(default_factory=list)  # unchanged since the previous index: rows kept
+    removed: list[str] = field(default_factory=list)  # gone from the corpus (or unreadable now)
     seconds: float = 0.0
 
 
-def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -> IngestReport:
-    """Read every document of ``corpus`` and write a fresh index to ``db_file`` atomically."""
+def code_version() -> str:
+    """A digest of the ingest code: an index built by other code is never reused."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build_index(corpus: Path, db_file: Path, progress: Progress | None = None,
+                full: bool | None = None) -> IngestReport:
+    """Index every document of ``corpus`` into ``db_file``, atomically, reusing unchanged documents."""
     start = time.perf_counter()
     report = IngestReport()
     if not corpus.is_dir():
         raise FileNotFoundError(f"No existe la carpeta del corpus: {corpus}")
+    if full is None:
+        full = os.environ.get("PLANES_INGEST_FULL", "") not in ("", "0")
     paths = index_files(corpus)
+    version = code_version()
     db_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_file.name + ".", suffix=".tmp", dir=db_file.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        previous = {} if full else _copy_previous(db_file, tmp, version)
         conn = sqlite3.connect(tmp)
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         db = sqlite_utils.Database(conn)
-        _create_schema(db)
-        recommendations: list[dict] = []
-        for i, path in enumerate(paths, start=1):
-            if progress:
-                progress(path.name, i, len(paths))
-            try:
-                doc = read_source(path)
-            except UnreadableDocument as exc:
-                report.skipped.append(str(exc))
-                continue
-            except OSError as exc:
-                report.skipped.append(f"{path.name}: no se pudo leer ({exc.strerror})")
-                continue
-            _store_document(db, doc, recommendations, report.skipped)
-            report.documents.append(doc.file)
-        _store_links(db, recommendations)
-        db["meta"].insert_all([
-            {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
-            {"key": "corpus", "value": str(corpus)},
-            {"key": "skipped", "value": json.dumps(report.skipped, ensure_ascii=False)},
-        ])
-        db["passages"].enable_fts(["heading", "text", "stems"], fts_version="FTS5",
-                                  tokenize="unicode61 remove_diacritics 2", create_triggers=False)
+        if not previous:
+            create_schema(db)
+        _ingest(db, paths, previous, report, progress)
+        store_links(conn, link_recommendations)
+        derived.refresh(conn)
+        _store_meta(db, corpus, version, report)
         conn.commit()
         conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("VACUUM") if len(paths) > 50 else None
+        if _worth_vacuum(conn, fresh=not previous, documents=len(paths)):
+            conn.execute("VACUUM")
         conn.close()
         os.replace(tmp, db_file)  # atomic: a reader sees the old or the new index, never a half
     finally:
@@ -84,73 +93,77 @@ def build_index(corpus: Path, db_file: Path, progress: Progress | None = None) -
     return report
 
 
-def _create_schema(db: sqlite_utils.Database) -> None:
-    db["documents"].create({"file": str, "kind": str, "plan": str, "period": str, "title": str,
-                            "date": str, "line_count": int}, pk="file")
-    db["lines"].create({"file": str, "n": int, "text": str, "page": int}, pk=("file", "n"))
-    db["sections"].create({"id": int, "file": str, "title": str, "level": int, "line": int, "path": str},
-                          pk="id")
-    db["passages"].create({"id": int, "file": str, "line_start": int, "line_end": int, "section": str,
-                           "kind": str, "caption": str, "heading": str, "text": str, "stems": str,
-                           "table_id": int}, pk="id")
-    db["tables"].create({"id": int, "file": str, "caption": str, "section": str, "line_start": int,
-                         "line_end": int, "header": str, "rows": str, "row_lines": str}, pk="id")
-    for name, columns in SCHEMA.items():
-        db[name].create({"id": int, **columns}, pk="id")
-    db["recommendation_links"].create({"from_id": int, "to_id": int, "confidence": float})
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["facts"].create({"id": int, **FACT_COLUMNS}, pk="id")
-    for columns in FACT_INDEXES:
-        db["facts"].create_index(list(columns))
+def _worth_vacuum(conn: sqlite3.Connection, fresh: bool, documents: int) -> bool:
+    """A large fresh index is compacted once; an incremental one when removed documents left more
+    than a quarter of its pages free (replacing one report of many never pays a full VACUUM)."""
+    if fresh:
+        return documents > 50
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0] or 1
+    return free / pages > 0.25
 
 
-def _store_document(db: sqlite_utils.Database, doc: Document, recommendations: list[dict],
-                    errors: list[str]) -> None:
-    db["documents"].insert({"file": doc.file, "kind": doc.kind, "plan": doc.plan, "period": doc.period,
-                            "title": doc.title, "date": doc.date, "line_count": len(doc.lines)})
-    db["lines"].insert_all({"file": doc.file, "n": n, "text": t, "page": doc.page(n)} for n, t in enumerate(doc.lines, 1))
-    structure = analyse(doc)
-    db["sections"].insert_all({"file": doc.file, **s} for s in structure.sections)
-    table_ids = []
-    for t in structure.tables:
-        table_ids.append(db["tables"].insert({
-            "file": doc.file, "caption": t.caption, "section": t.section, "line_start": t.line_start,
-            "line_end": t.line_end, "header": json.dumps(t.header, ensure_ascii=False),
-            "rows": json.dumps(t.rows, ensure_ascii=False), "row_lines": json.dumps(t.row_lines)}).last_pk)
-    rows = []
-    for p in structure.passages:
-        heading = " > ".join(x for x in (p.section, p.caption) if x)
-        rows.append({"file": doc.file, "line_start": p.line_start, "line_end": p.line_end,
-                     "section": p.section, "kind": p.kind, "caption": p.caption, "heading": heading,
-                     "text": p.text, "stems": stems_text(f"{heading} {p.text}"),
-                     "table_id": table_ids[p.table_index] if p.table_index is not None else None})
-    db["passages"].insert_all(rows, batch_size=500)
-    records = extract_all(doc, errors)
-    db["facts"].insert_all(document_facts(doc, records, structure.passages, structure.tables), batch_size=1000)
-    for name, items in records.items():
-        columns = SCHEMA[name]
-        clean_rows = []
-        for item in items:
-            row = {k: item.get(k) for k in columns}
-            for k, v in row.items():
-                if isinstance(v, (list, dict)):
-                    row[k] = json.dumps(v, ensure_ascii=False)
-            row.setdefault("file", doc.file)
-            if row.get("file") is None:
-                row["file"] = doc.file
-            clean_rows.append(row)
-        if not clean_rows:
+def _copy_previous(db_file: Path, tmp: Path, version: str) -> dict[str, str]:
+    """Copy the previous index into ``tmp`` when the same code built it; {file: sha256} of its
+    documents, or {} (and ``tmp`` left empty) when it cannot be reused."""
+    if not db_file.exists():
+        return {}
+    try:
+        old = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            meta = dict(old.execute("select key, value from meta").fetchall())
+            if meta.get("code_version") != version:
+                return {}
+            docs = dict(old.execute("select file, sha256 from documents").fetchall())
+        finally:
+            old.close()
+    except sqlite3.Error:
+        return {}
+    shutil.copyfile(db_file, tmp)
+    return {file: sha for file, sha in docs.items() if sha}
+
+
+def _ingest(db: sqlite_utils.Database, paths: list[Path], previous: dict[str, str],
+            report: IngestReport, progress: Progress | None) -> None:
+    errors: dict[str, list[str]] = {}
+    present: set[str] = set()
+    for i, path in enumerate(paths, start=1):
+        if progress:
+            progress(path.name, i, len(paths))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.skipped.append(f"{path.name}: no se pudo leer ({exc.strerror})")
             continue
-        if name == "recommendations":
-            for row in clean_rows:
-                row["id"] = db[name].insert(row).last_pk
-                recommendations.append(row)
-        else:
-            db[name].insert_all(clean_rows, batch_size=500)
+        sha = hashlib.sha256(data).hexdigest()
+        if previous.get(path.name) == sha:
+            present.add(path.name)
+            report.documents.append(path.name)
+            report.reused.append(path.name)
+            continue
+        if path.name in previous:
+            remove_document(db.conn, path.name)
+            previous.pop(path.name)
+        try:
+            doc = read_source(path)
+        except UnreadableDocument as exc:
+            report.skipped.append(str(exc))
+            continue
+        present.add(doc.file)
+        errors[doc.file] = store_document(db, doc, sha)
+        report.documents.append(doc.file)
+        report.extracted.append(doc.file)
+    for file in sorted(set(previous) - present):
+        remove_document(db.conn, file)
+        report.removed.append(file)
+    for file, stored in db.execute("select file, errors from documents order by file").fetchall():
+        report.skipped.extend(errors.get(file) or json.loads(stored or "[]"))
 
 
-def _store_links(db: sqlite_utils.Database, recommendations: list[dict]) -> None:
-    links = link_recommendations(recommendations)
-    db["recommendation_links"].insert_all(
-        {"from_id": recommendations[x["from_index"]]["id"], "to_id": recommendations[x["to_index"]]["id"],
-         "confidence": x["confidence"]} for x in links)
+def _store_meta(db: sqlite_utils.Database, corpus: Path, version: str, report: IngestReport) -> None:
+    db["meta"].upsert_all([
+        {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        {"key": "corpus", "value": str(corpus)},
+        {"key": "code_version", "value": version},
+        {"key": "skipped", "value": json.dumps(report.skipped, ensure_ascii=False)},
+    ], pk="key")

@@ -173,9 +173,9 @@ def _subjects(ctx: Context, report: dict | None) -> list[str]:
     for e in ctx.resolver.entities:
         if e["plan"] == report["plan"] and e["kind"] in ("AEI", "OEI"):
             names[e["code"]] = set(content_stems(e.get("title") or ""))
-    for (code, metric), facts in ctx.resolver.facts.by_subject_metric.items():
-        if metric == "responsable" and code in names:
-            names[code] |= {s for f in facts if f["file"] == report["file"] for s in content_stems(f["raw"])}
+    for code in names:  # one indexed lookup per action of the report, not a pass over every fact
+        names[code] |= {s for f in ctx.resolver.facts.of(code, "responsable") if f["file"] == report["file"]
+                        for s in content_stems(f["raw"])}
     df: dict[str, int] = {}
     for stems in names.values():
         for s in stems:

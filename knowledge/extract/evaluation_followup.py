@@ -46,6 +46,7 @@ report's "seguimiento" list (see its docstring).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -676,33 +677,57 @@ def _units(row: dict) -> list[str]:
     return [fold(u) for u in value or []]
 
 
-def _link_score(new: dict, later: dict) -> float:
-    text = fuzz.token_sort_ratio(fold(_strip_label(new.get("text") or "")), fold(later.get("text") or ""))
-    partial = fuzz.partial_ratio(fold(_strip_label(new.get("text") or "")), fold(later.get("text") or ""))
+# How many earlier report periods a follow-up row is matched against (the most recent ones): a
+# report follows up the recommendations of the evaluations before it, and this keeps linking linear
+# in the number of reports instead of quadratic.
+LINK_WINDOW = int(os.environ.get("PLANES_LINK_WINDOW", "6"))
+
+
+def _link_score(new: tuple[str, tuple[str, ...]], later: tuple[str, tuple[str, ...]]) -> float:
+    """Score of a follow-up row against a new recommendation, each as (folded text, folded units)."""
+    text = fuzz.token_sort_ratio(new[0], later[0])
+    partial = fuzz.partial_ratio(new[0], later[0])
     text = max(text, 0.9 * partial)
-    a, b = _units(new), _units(later)
+    a, b = new[1], later[1]
     if not a or not b:
         return text
     unit = max(fuzz.token_set_ratio(x, y) for x in a for y in b)
     return (4 * text + unit) / 5  # the text weighs four times the responsible units
 
 
-def link_recommendations(rows: list[dict], threshold: float = 75.0) -> list[dict]:
+def link_recommendations(rows: list[dict], threshold: float = 75.0, window: int | None = None) -> list[dict]:
     """Link each row of a report's "seguimiento" list to the "nueva" recommendation of an earlier
     report it follows up (rapidfuzz over the text and the responsible units).
 
     ``rows`` are recommendation rows (any order, any reports). For every "seguimiento" row the best
-    "nueva" row of an earlier period is chosen (the most recent report wins near-ties); links under
-    ``threshold`` are dropped. One new recommendation may be followed up by several rows (one per
-    unit). Returns ``[{"from_index": i, "to_index": j, "confidence": 0-100}]`` (indexes into rows).
+    "nueva" row of one of the ``window`` earlier periods is chosen (the most recent report wins
+    near-ties); links under ``threshold`` are dropped. One new recommendation may be followed up by
+    several rows (one per unit). Returns ``[{"from_index": i, "to_index": j, "confidence": 0-100}]``
+    (indexes into rows).
     """
+    window = LINK_WINDOW if window is None else window
     keyed = [(i, period_key(r.get("period"))) for i, r in enumerate(rows)]
-    news = [(i, k) for i, k in keyed if k is not None and rows[i].get("list_kind") == "nueva"]
+    news_by_period: dict[tuple, list[int]] = {}
+    for i, k in keyed:
+        if k is not None and rows[i].get("list_kind") == "nueva":
+            news_by_period.setdefault(k, []).append(i)
+    periods = sorted(news_by_period)
+    folded_new = {i: (fold(_strip_label(rows[i].get("text") or "")), tuple(_units(rows[i])))
+                  for ids in news_by_period.values() for i in ids}
+    memo: dict[tuple, float] = {}  # the score is a pure function of the two (text, units) pairs
     links: list[dict] = []
     for j, later_key in keyed:
         if later_key is None or rows[j].get("list_kind") != "seguimiento":
             continue
-        scored = [(_link_score(rows[i], rows[j]), k, i) for i, k in news if k < later_key]
+        later = (fold(rows[j].get("text") or ""), tuple(_units(rows[j])))
+        earlier = [k for k in periods if k < later_key][-window:] if window > 0 else []
+        scored = []
+        for k in earlier:
+            for i in news_by_period[k]:
+                key = (folded_new[i], later)
+                if key not in memo:
+                    memo[key] = _link_score(folded_new[i], later)
+                scored.append((memo[key], k, i))
         if not scored:
             continue
         top = max(s for s, _, _ in scored)
