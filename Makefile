@@ -70,6 +70,7 @@ test: deps-test setup
 bench: ingest
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/answers.py
 
 bench-scale: setup
 	$(BIN)/python bench/scale.py
