@@ -203,6 +203,16 @@ class Resolver:
         fuzzy = fuzz.partial_ratio(fold(text)[:200], fold(raw_question)) / 100
         return (RECALL_WEIGHT * recall + PRECISION_WEIGHT * precision + FUZZY_WEIGHT * fuzzy) / 100
 
+    def clearly_named(self, q: Question, names: set[str], margin: float = 0.05) -> str | None:
+        """The one of ``names`` the question names by its words, ahead of every rival by ``margin``."""
+        wanted = self.content_stems(q)
+        scored = sorted(((self.score_text(wanted, n, q.raw), n) for n in names if n), reverse=True)
+        if not scored or scored[0][0] < MIN_NAME_SCORE:
+            return None
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < margin:
+            return None
+        return scored[0][1]
+
     def match_entities(self, q: Question, plan: str | None = None, kinds: tuple[str, ...] | None = None,
                        min_score: float = MIN_NAME_SCORE) -> list[Match]:
         wanted = self.content_stems(q)

@@ -24,7 +24,6 @@ RANK_RE = re.compile(r"\b(en que ano|cual (?:fue )?(?:el )?ano|mas (?:bajo|alto)
 AVANCE_FAMILY = ("avance_tipo1", "avance", "avance_corregido", "avance_pei")
 YEAR_VALUE_FAMILY = ("valor_obtenido",)
 PERCENT_METRICS = {"avance", "avance_tipo1", "avance_tipo2", "avance_corregido", "avance_pei", "avance_poi"}
-MIN_NAME_MARGIN = 0.05
 
 
 def _moments(ctx: Context) -> list[tuple[str, str | int]]:
@@ -78,16 +77,9 @@ def _value(ctx: Context, subject: str | None, name: str | None, moment: tuple[st
 
 def _named_indicator(ctx: Context, metric: str, subject: str | None) -> str | None:
     """An indicator named by its words (within the subject, if one is given), clearly ahead of its rivals."""
-    wanted = ctx.resolver.content_stems(ctx.q)
     fb = ctx.resolver.facts
     facts = fb.of(subject, metric) if subject else fb.by_metric_period_all(metric)
-    names = {f.get("indicator_name") for f in facts if f.get("indicator_name")}
-    scored = sorted(((ctx.resolver.score_text(wanted, n, ctx.q.raw), n) for n in names), reverse=True)
-    if not scored or scored[0][0] < 0.35:
-        return None
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < MIN_NAME_MARGIN:
-        return None
-    return scored[0][1]
+    return ctx.resolver.clearly_named(ctx.q, {f.get("indicator_name") for f in facts})
 
 
 def _label(fact: dict, moment: tuple[str, str | int]) -> str:

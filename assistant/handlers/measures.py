@@ -215,12 +215,7 @@ def period_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: 
 
 def _named_first(ctx: Context, rows: list[dict]) -> str | None:
     """The indicator the question names by its words, when it clearly names one of the subject's."""
-    wanted = ctx.resolver.content_stems(ctx.q)
-    names = {r.get("indicator_name") for r in rows if r.get("indicator_name")}
-    scored = sorted(((ctx.resolver.score_text(wanted, n, ctx.q.raw), n) for n in names), reverse=True)
-    if scored and scored[0][0] >= 0.35 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
-        return scored[0][1]
-    return None
+    return ctx.resolver.clearly_named(ctx.q, {r.get("indicator_name") for r in rows})
 
 
 def yearly_answer(ctx: Context, code: str, plan: str, rows: list[dict], others: list[str]) -> Answer:
