@@ -25,6 +25,10 @@ ASKS_PERCENT = re.compile(r"\b(porcentaje|por ciento|que %)|%")
 # A figure must be named by at least this share of the question's informative weight, and its noun
 # must hold at least one of the question's words.
 MIN_SCORE = 0.55
+# How a figure's score is shaped (weights of the ranking, not figures of the documents): the words it
+# counts matching the question's; a rounding, a target when an achievement is asked (or the reverse) and
+# another thing counted weigh less; a figure already used for another part of the question yields.
+NOUN_BONUS, ROUNDING_FACTOR, OTHER_THING_FACTOR, ROLE_FACTOR, USED_PENALTY = 3 / 10, 8 / 10, 3 / 10, 1 / 2, 2 / 10
 IGNORED = FILLER | QUESTION_WORDS | {"cuant", "numer", "cantid", "total", "cifr", "hub", "tuv", "realiz", "lleg"}
 IGNORED |= {stem(w) for w in IGNORED}  # compared with stems
 # Light verbs say nothing of what is counted ("¿cuántas hizo?", "¿cuántas tenían…?").
@@ -42,13 +46,13 @@ def _score(fact: dict, wanted: set[str], weights: dict[str, float], wants_target
     if not (noun & wanted) and not (fact.get("unit") == "%" and wants_percent):
         return 0.0
     score = sum(weights.get(s, 1.0) for s in common) / total
-    score += 0.3 * len(noun & wanted) / len(wanted)
+    score += NOUN_BONUS * len(noun & wanted) / len(wanted)
     if fact.get("role") == "aprox":
-        score *= 0.8
+        score *= ROUNDING_FACTOR
     if counted and counted not in noun:
-        score *= 0.3  # "¿cuántos ciudadanos…?" is not answered by a count of countries
+        score *= OTHER_THING_FACTOR  # "¿cuántos ciudadanos…?" is not answered by a count of countries
     if (fact.get("role") == "meta") != wants_target:
-        score *= 0.5
+        score *= ROLE_FACTOR
     if (fact.get("unit") == "%") != wants_percent:
         score *= 0.4
     return score
@@ -106,7 +110,7 @@ def _best(ctx: Context, text: str, used: set[str], inherited: str | None = None,
             continue
         s = _score(f, wanted, fb.stem_weight, wants_target, wants_percent, counted)
         if s >= MIN_SCORE:
-            scored.append((s - (0.2 if f"{f['file']}:{f['raw']}:{f['sentence']}" in used else 0), f))
+            scored.append((s - (USED_PENALTY if f"{f['file']}:{f['raw']}:{f['sentence']}" in used else 0), f))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
